@@ -1,0 +1,147 @@
+"""``build``: curated CSVs + schemas -> Parquet, ``datapackage.json`` and every other generated file.
+
+Validate first, write last. All outputs are computed in memory, written to a staging directory next
+to the package (same file system), and the staged package is validated in full; only then are the
+outputs moved into place with ``os.replace``, unchanged files left untouched. If anything fails before
+that point the package directory is not touched at all; if moving fails half-way, the files already
+replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
+writer options, no timestamps), so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from .descriptor import build_descriptor, dumps
+from .metadata import Metadata, read_metadata
+from .parquet_io import parquet_bytes
+from .validation import Report, ValidationError, read_tables, validate_package
+
+
+@dataclass
+class BuildContext:
+    """What generators may read: the metadata, typed tables and the files computed so far."""
+
+    package_dir: Path
+    meta: Metadata
+    tables: dict[str, pa.Table]
+    outputs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def descriptor(self) -> dict:
+        import json
+
+        return json.loads(self.outputs["datapackage.json"])
+
+
+Generator = Callable[[BuildContext], dict[str, bytes]]
+
+
+def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
+    """Parquet twins and the descriptor (which records their bytes and hashes)."""
+    out = {}
+    csv_bytes, parquet, rows = {}, {}, {}
+    for spec in ctx.meta.tables:
+        parquet[spec.name] = parquet_bytes(ctx.tables[spec.name], spec)
+        out[spec.parquet_path] = parquet[spec.name]
+        csv_bytes[spec.name] = (ctx.package_dir / spec.csv_path).read_bytes()
+        rows[spec.name] = ctx.tables[spec.name].num_rows
+    out["datapackage.json"] = dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows))
+    return out
+
+
+# Modules with a ``generate(ctx) -> {path: bytes}`` function, run in this order after the core outputs.
+# One registry: build writes what they return and the stale-file test compares it with the tree.
+GENERATOR_MODULES: tuple[str, ...] = ("readme",)
+
+
+def generators() -> list[Generator]:
+    import importlib
+
+    return [importlib.import_module(f"{__package__}.{name}").generate for name in GENERATOR_MODULES]
+
+
+def compute_outputs(package_dir: Path) -> tuple[dict[str, bytes], Report]:
+    """Everything build would write, in memory; raises ValidationError on invalid input."""
+    package_dir = Path(package_dir).resolve()
+    meta = read_metadata(package_dir)
+    tables, _lines, findings = read_tables(package_dir, meta)
+    if findings:
+        report = Report(str(package_dir), ["files", "pandera"], findings)
+        raise ValidationError(report)
+    ctx = BuildContext(package_dir, meta, tables)
+    ctx.outputs.update(core_outputs(ctx))
+    for gen in generators():
+        ctx.outputs.update(gen(ctx))
+    return ctx.outputs, Report(str(package_dir))
+
+
+INPUT_DIRS = ("data", "schemas", "sources")
+
+
+def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
+    for d in INPUT_DIRS:
+        src = package_dir / d
+        if src.is_dir():
+            shutil.copytree(src, staging / d, ignore=shutil.ignore_patterns("*.parquet"))
+    for rel, data in outputs.items():
+        target = staging / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return staging
+
+
+def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Move changed outputs into place; on any error restore what was already replaced."""
+    backup = staging / ".backup"
+    replaced: list[tuple[Path, Path | None]] = []
+    changed = []
+    try:
+        for rel, data in sorted(outputs.items()):
+            target = package_dir / rel
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            saved = None
+            if target.exists():
+                saved = backup / rel
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target, saved)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+            replaced.append((target, saved))
+            changed.append(rel)
+    except BaseException:
+        for target, saved in reversed(replaced):
+            if saved is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(saved, target)
+        raise
+    return changed
+
+
+def build(package_dir: str | Path) -> tuple[list[str], Report]:
+    """Build and validate the package in ``package_dir``; return the changed files and the report.
+
+    Raises :class:`ValidationError` (nothing written) when the input or the staged result is invalid.
+    """
+    package_dir = Path(package_dir).resolve()
+    outputs, _ = compute_outputs(package_dir)
+    staging = _stage(package_dir, outputs)
+    try:
+        report = validate_package(staging)
+        report.package_dir = str(package_dir)
+        if not report.valid:
+            raise ValidationError(report)
+        changed = _install(package_dir, staging, outputs)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed, report

@@ -1,0 +1,129 @@
+"""Loading the tables: ``load``, ``load_all``, ``tables``, ``package``, ``schema``, ``path``, ``verify``.
+
+Reads the Parquet twins shipped in the wheel (or, in a source checkout, the repository's ``data/``)
+with pyarrow and converts them to the requested backend. Only the standard library, pyarrow and the
+chosen backend are imported: never frictionless or pandera, so loading stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ._locate import installed_package_dir
+
+Backend = Literal["pandas", "polars", "arrow"]
+BACKENDS = ("pandas", "polars", "arrow")
+
+
+def _dir(package_dir: str | Path | None) -> Path:
+    return Path(package_dir) if package_dir is not None else installed_package_dir()
+
+
+@lru_cache(maxsize=8)
+def _descriptor(package_dir: Path) -> dict[str, Any]:
+    return json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def package(package_dir: str | Path | None = None) -> dict[str, Any]:
+    """The Data Package descriptor (``datapackage.json``) as a dict: metadata, files, hashes, schemas."""
+    return json.loads(json.dumps(_descriptor(_dir(package_dir))))
+
+
+def tables(package_dir: str | Path | None = None) -> list[str]:
+    """Names of the tables, in the package's order (sources, events, event_mentions, ...)."""
+    return [r["name"] for r in _descriptor(_dir(package_dir))["resources"]]
+
+
+def _resource(name: str, package_dir: Path) -> dict[str, Any]:
+    for r in _descriptor(package_dir)["resources"]:
+        if r["name"] == name:
+            return r
+    raise KeyError(f"unknown table {name!r}; tables are: {', '.join(tables(package_dir))}")
+
+
+def schema(table: str, package_dir: str | Path | None = None) -> dict[str, Any]:
+    """The Frictionless Table Schema of ``table``: fields with types, constraints and descriptions."""
+    return json.loads(json.dumps(_resource(table, _dir(package_dir))["schema"]))
+
+
+def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str | Path | None = None) -> Path:
+    """Filesystem path of a table's CSV or Parquet file (for readers in other tools)."""
+    base = _dir(package_dir)
+    res = _resource(table, base)
+    if format == "csv":
+        return base / res["path"]
+    if format == "parquet":
+        return base / res["parquet"]["path"]
+    raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+
+
+def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None):
+    """Load one table, typed.
+
+    Parameters
+    ----------
+    table:
+        One of :func:`tables`: ``sources``, ``events``, ``event_mentions``, ``participants``,
+        ``event_participants``, ``agreements``, ``quotes``, ``discrepancies``.
+    backend:
+        ``"pandas"`` (nullable ``Int64``/``boolean``/``string`` columns, ``category`` for controlled
+        vocabularies, ``datetime64[ns]`` for dates), ``"polars"`` (``Date``, ``Categorical``...) or
+        ``"arrow"`` (a ``pyarrow.Table``: ``date32``, dictionary-encoded enums, field descriptions in the
+        field metadata).
+    package_dir:
+        Read another copy of the package (a release archive unpacked, an edited checkout).
+
+    Every row of every table but ``sources`` carries its provenance: ``source_id``, the verbatim
+    ``evidence`` and its offsets into the archived article, ``confidence`` and ``added_in``.
+    """
+    import pyarrow.parquet as pq
+
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    arrow = pq.read_table(path(table, "parquet", package_dir))
+    if backend == "arrow":
+        return arrow
+    from . import frames
+
+    return frames.to_pandas(arrow) if backend == "pandas" else frames.to_polars(arrow)
+
+
+def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None) -> dict[str, Any]:
+    """Every table, as ``{name: frame}`` in package order."""
+    return {name: load(name, backend, package_dir) for name in tables(package_dir)}
+
+
+def verify(package_dir: str | Path | None = None) -> list[str]:
+    """Re-hash every shipped CSV and Parquet file against ``datapackage.json``.
+
+    Returns an empty list when everything matches; otherwise one message per file that is missing or
+    whose SHA-256 or size differs (a tampered or truncated file). Use :func:`check` to raise instead.
+    """
+    base = _dir(package_dir)
+    problems = []
+    for res in _descriptor(base)["resources"]:
+        for entry in (res, res.get("parquet")):
+            if not entry:
+                continue
+            file = base / entry["path"]
+            if not file.is_file():
+                problems.append(f"{entry['path']}: missing")
+                continue
+            data = file.read_bytes()
+            digest = "sha256:" + hashlib.sha256(data).hexdigest()
+            if digest != entry["hash"]:
+                problems.append(f"{entry['path']}: sha256 is {digest}, datapackage.json says {entry['hash']}")
+            elif len(data) != entry["bytes"]:
+                problems.append(f"{entry['path']}: {len(data)} bytes, datapackage.json says {entry['bytes']}")
+    return problems
+
+
+def check(package_dir: str | Path | None = None) -> None:
+    """Raise ``RuntimeError`` listing every file that fails :func:`verify`."""
+    problems = verify(package_dir)
+    if problems:
+        raise RuntimeError("data package files do not match datapackage.json:\n  " + "\n  ".join(problems))

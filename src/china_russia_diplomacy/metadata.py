@@ -1,0 +1,157 @@
+"""The one source of truth: ``schemas/package.json`` and one Table Schema per table.
+
+Everything else (datapackage.json, Arrow/Parquet types, pandera schemas, the codebook) is derived
+from what this module reads. A :class:`Metadata` can also be rebuilt from a built
+``datapackage.json`` (which inlines every schema), so that an installed wheel or a downloaded
+release, which carry no ``schemas/`` directory, are described by the same objects.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROVENANCE_FIELDS = ("source_id", "evidence", "evidence_start", "evidence_end", "confidence", "added_in")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One column: its Table Schema descriptor plus convenient accessors."""
+
+    descriptor: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return self.descriptor["name"]
+
+    @property
+    def type(self) -> str:
+        return self.descriptor.get("type", "string")
+
+    @property
+    def description(self) -> str:
+        return self.descriptor.get("description", "")
+
+    @property
+    def constraints(self) -> dict[str, Any]:
+        return self.descriptor.get("constraints", {})
+
+    @property
+    def required(self) -> bool:
+        return bool(self.constraints.get("required", False))
+
+    @property
+    def enum(self) -> list[str] | None:
+        return self.constraints.get("enum")
+
+    @property
+    def enum_descriptions(self) -> dict[str, str]:
+        return self.descriptor.get("enumDescriptions", {})
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: name, title, description and its Table Schema."""
+
+    name: str
+    title: str
+    description: str
+    schema: dict[str, Any]
+    fields: tuple[FieldSpec, ...] = field(default=())
+
+    @property
+    def primary_key(self) -> list[str]:
+        pk = self.schema.get("primaryKey", [])
+        return [pk] if isinstance(pk, str) else list(pk)
+
+    @property
+    def foreign_keys(self) -> list[dict[str, Any]]:
+        return list(self.schema.get("foreignKeys", []))
+
+    @property
+    def field_names(self) -> list[str]:
+        return [f.name for f in self.fields]
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(f"{self.name} has no field {name!r}")
+
+    @property
+    def csv_path(self) -> str:
+        return f"data/{self.name}.csv"
+
+    @property
+    def parquet_path(self) -> str:
+        return f"data/{self.name}.parquet"
+
+    @property
+    def has_provenance(self) -> bool:
+        return all(n in self.field_names for n in PROVENANCE_FIELDS)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Package-level metadata and the ordered tables."""
+
+    package: dict[str, Any]
+    tables: tuple[TableSpec, ...]
+
+    @property
+    def version(self) -> str:
+        return self.package["version"]
+
+    @property
+    def name(self) -> str:
+        return self.package["name"]
+
+    def table(self, name: str) -> TableSpec:
+        for t in self.tables:
+            if t.name == name:
+                return t
+        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(self.table_names)}")
+
+    @property
+    def table_names(self) -> list[str]:
+        return [t.name for t in self.tables]
+
+
+def _table(name: str, title: str, description: str, schema: dict[str, Any]) -> TableSpec:
+    return TableSpec(name, title, description, schema, tuple(FieldSpec(f) for f in schema["fields"]))
+
+
+def read_metadata(package_dir: Path) -> Metadata:
+    """Read the hand-written schemas of a source tree (``schemas/``)."""
+    schemas = Path(package_dir) / "schemas"
+    package = json.loads((schemas / "package.json").read_text(encoding="utf-8"))
+    tables = []
+    for res in package["resources"]:
+        schema = json.loads((schemas / f"{res['name']}.json").read_text(encoding="utf-8"))
+        tables.append(_table(res["name"], res.get("title", res["name"]), res.get("description", ""), schema))
+    return Metadata(package, tuple(tables))
+
+
+def metadata_from_descriptor(descriptor: dict[str, Any]) -> Metadata:
+    """Rebuild :class:`Metadata` from a built ``datapackage.json``."""
+    package = {k: v for k, v in descriptor.items() if k != "resources"}
+    package["resources"] = [
+        {"name": r["name"], "title": r.get("title", ""), "description": r.get("description", "")}
+        for r in descriptor.get("resources", [])
+    ]
+    tables = tuple(
+        _table(r["name"], r.get("title", r["name"]), r.get("description", ""), r["schema"])
+        for r in descriptor.get("resources", [])
+    )
+    return Metadata(package, tables)
+
+
+def load_metadata(package_dir: Path) -> Metadata:
+    """Schemas of a source tree when present, else those inlined in its ``datapackage.json``."""
+    package_dir = Path(package_dir)
+    if (package_dir / "schemas" / "package.json").is_file():
+        return read_metadata(package_dir)
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    return metadata_from_descriptor(descriptor)

@@ -1,0 +1,68 @@
+"""Validation of a data package directory: two independent layers and one report.
+
+Layer 1 is the real ``frictionless`` library run on ``datapackage.json``. Layer 2 reads the CSVs itself
+(strict file checks), types them, runs pandera schemas derived from the same Table Schemas, and then
+the cross-table and provenance rules; artifact checks compare files with their recorded hashes and
+Parquet with CSV. Both layers always run, whatever the other finds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .report import Finding, Report, ValidationError
+
+__all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tables"]
+
+
+def read_tables(package_dir: Path, meta):
+    """Strictly read and type every table's CSV: (arrow tables, CSV line numbers, findings)."""
+    from ..convert import to_arrow
+    from ..csvfile import read_raw
+
+    tables, lines, findings = {}, {}, []
+    for spec in meta.tables:
+        raw, found = read_raw(package_dir / spec.csv_path, spec)
+        findings += found
+        if raw is None:
+            continue
+        table, found = to_arrow(raw, spec)
+        findings += found
+        tables[spec.name], lines[spec.name] = table, raw.lines
+    return tables, lines, findings
+
+
+def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -> Report:
+    """Validate everything in ``package_dir`` and return one :class:`Report`."""
+    from ..frames import to_pandas
+    from ..metadata import load_metadata
+    from . import artifacts
+    from .frictionless_layer import validate_descriptor
+    from .pandera_layer import validate_frame
+    from .rules import Tables, run_rules
+
+    package_dir = Path(package_dir).resolve()
+    report = Report(str(package_dir), layers=["frictionless", "pandera", "rules", "files"] if with_descriptor
+                    else ["pandera", "rules", "files"])
+    try:
+        meta = load_metadata(package_dir)
+    except (OSError, ValueError, KeyError) as exc:
+        report.extend([Finding("files", "package", None, None, None, "schema-error", f"cannot read the schemas: {exc}")])
+        return report
+    tables, lines, findings = read_tables(package_dir, meta)
+    report.extend(findings)
+    frames = {name: to_pandas(table) for name, table in tables.items()}
+    for name, frame in frames.items():
+        report.extend(validate_frame(meta.table(name), frame, lines[name]))
+    report.extend(run_rules(Tables(meta, frames, lines, package_dir)))
+    if with_descriptor:
+        report.extend(validate_descriptor(package_dir, lines))
+        descriptor, found = artifacts.load_descriptor(package_dir)
+        report.extend(found)
+        if descriptor is not None:
+            report.extend(artifacts.check_descriptor(package_dir, descriptor, meta))
+            resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+            for name, table in tables.items():
+                if name in resources:
+                    report.extend(artifacts.check_parquet_matches_csv(package_dir, name, resources[name], table, meta.table(name)))
+    return report

@@ -1,0 +1,104 @@
+"""Checks that the built artifacts match what they claim: file bytes and SHA-256 against
+``datapackage.json``, Parquet content against its CSV, descriptor against the schemas (staleness),
+and safe resource paths."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import pyarrow as pa
+
+from ..metadata import Metadata
+from .report import Finding
+
+LAYER = "files"
+
+
+def safe_relative(path: str) -> bool:
+    p = PurePosixPath(path)
+    return bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
+
+
+def check_file(package_dir: Path, table: str, entry: dict[str, Any], what: str) -> list[Finding]:
+    path = entry.get("path", "")
+    if not isinstance(path, str) or not safe_relative(path):
+        return [Finding(LAYER, table, None, None, str(path), "unsafe-path",
+                        f"{what} path {path!r} must be relative and stay inside the package")]
+    file = package_dir / path
+    if not file.is_file():
+        return [Finding(LAYER, table, None, None, path, "file-missing", f"{what} {path} is missing")]
+    data = file.read_bytes()
+    out = []
+    if entry.get("bytes") is not None and len(data) != entry["bytes"]:
+        out.append(Finding(LAYER, table, None, None, path, "bytes",
+                           f"{path} has {len(data)} bytes, datapackage.json says {entry['bytes']}"))
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    if entry.get("hash") is not None and digest != entry["hash"]:
+        out.append(Finding(LAYER, table, None, None, path, "hash",
+                           f"{path} has {digest}, datapackage.json says {entry['hash']}: the file changed after the build"))
+    return out
+
+
+def check_descriptor(package_dir: Path, descriptor: dict[str, Any], meta: Metadata) -> list[Finding]:
+    """Hashes of every CSV and Parquet file, and (in a source tree) the descriptor against the schemas."""
+    out: list[Finding] = []
+    resources = {r.get("name"): r for r in descriptor.get("resources", [])}
+    for table in meta.tables:
+        res = resources.get(table.name)
+        if res is None:
+            out.append(Finding(LAYER, table.name, None, None, None, "descriptor-stale",
+                               "table is missing from datapackage.json; run build"))
+            continue
+        out += check_file(package_dir, table.name, res, "CSV")
+        if "parquet" in res:
+            out += check_file(package_dir, table.name, res["parquet"], "Parquet")
+        if res.get("schema") != table.schema:
+            out.append(Finding(LAYER, table.name, None, None, None, "descriptor-stale",
+                               f"the schema in datapackage.json differs from schemas/{table.name}.json; run build"))
+    for name in resources:
+        if name not in meta.table_names:
+            out.append(Finding(LAYER, str(name), None, None, None, "descriptor-stale", "resource has no schema; run build"))
+    if descriptor.get("version") != meta.version:
+        out.append(Finding(LAYER, "package", None, "version", str(descriptor.get("version")), "descriptor-stale",
+                           f"datapackage.json has version {descriptor.get('version')}, schemas/package.json {meta.version}; run build"))
+    return out
+
+
+def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any], csv_table: pa.Table, spec) -> list[Finding]:
+    import pyarrow.parquet as pq
+
+    from ..parquet_io import plain, sort_by_key
+
+    entry = res.get("parquet")
+    if not entry or not safe_relative(entry.get("path", "")) or not (package_dir / entry["path"]).is_file():
+        return []
+    try:
+        stored = plain(pq.read_table(package_dir / entry["path"]))
+    except Exception as exc:  # a corrupt file raises ArrowInvalid or OSError
+        return [Finding(LAYER, table, None, None, entry["path"], "parquet-unreadable", f"{type(exc).__name__}: {exc}")]
+    expected = sort_by_key(csv_table, spec)
+    if stored.column_names != expected.column_names:
+        return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", "Parquet columns differ from the CSV; run build")]
+    try:
+        stored = stored.cast(expected.schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", "Parquet types differ from the schema; run build")]
+    stored = sort_by_key(stored, spec)
+    if not stored.equals(expected):
+        n_diff = abs(stored.num_rows - expected.num_rows)
+        detail = f"{stored.num_rows} rows vs {expected.num_rows} in the CSV" if n_diff else "cell values differ"
+        return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", f"Parquet is out of step with its CSV ({detail}); run build")]
+    return []
+
+
+def load_descriptor(package_dir: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
+    path = package_dir / "datapackage.json"
+    if not path.is_file():
+        return None, [Finding(LAYER, "package", None, None, None, "descriptor-missing", "datapackage.json is missing; run build")]
+    try:
+        return json.loads(path.read_text(encoding="utf-8")), []
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [Finding(LAYER, "package", None, None, None, "descriptor-error", f"datapackage.json is not valid JSON: {exc}")]

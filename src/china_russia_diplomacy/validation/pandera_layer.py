@@ -1,0 +1,63 @@
+"""Second validation layer, part one: each table's typed frame against its pandera schema."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from ..metadata import TableSpec
+from .pandera_schema import dataframe_schema, field_checks
+from .report import Finding
+
+LAYER = "pandera"
+_SCHEMA_LEVEL_RULES = {
+    "not_nullable": "required",
+    "field_uniqueness": "unique",
+    "multiple_fields_uniqueness": "primary-key",
+    "column_in_schema": "header",
+    "column_in_dataframe": "header",
+    "column_ordered": "header",
+}
+
+
+def _rule(spec: TableSpec, column: str | None, check: str, check_number) -> str:
+    if check in _SCHEMA_LEVEL_RULES:
+        return _SCHEMA_LEVEL_RULES[check]
+    if check.startswith("dtype("):
+        return "type"
+    if column in spec.field_names and check_number is not None and not pd.isna(check_number):
+        checks = field_checks(spec.field(column))
+        if 0 <= int(check_number) < len(checks):
+            return checks[int(check_number)].name
+    return check
+
+
+def validate_frame(spec: TableSpec, frame: pd.DataFrame, lines: list[int]) -> list[Finding]:
+    schema = dataframe_schema(spec)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return list(_findings(spec, exc.failure_cases, lines))
+    return []
+
+
+def _findings(spec: TableSpec, cases: pd.DataFrame, lines: list[int]):
+    for case in cases.to_dict("records"):
+        column = case.get("column")
+        check = str(case.get("check"))
+        index = case.get("index")
+        line = lines[int(index)] if index is not None and not pd.isna(index) and int(index) < len(lines) else None
+        rule = _rule(spec, column, check, case.get("check_number"))
+        value = case.get("failure_case")
+        value = None if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+        if rule == "primary-key":
+            keys = ", ".join(spec.primary_key)
+            message = f"duplicate primary key ({keys})"
+            column = spec.primary_key[0] if len(spec.primary_key) == 1 else ",".join(spec.primary_key)
+        elif rule == "required":
+            message = "required value is empty"
+        elif rule == "unique":
+            message = "value must be unique in the column but repeats"
+        else:
+            message = check if rule not in check else f"failed check {check}"
+        yield Finding(LAYER, spec.name, line, column, value, rule, message)
