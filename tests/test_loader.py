@@ -81,3 +81,10 @@ def test_loading_does_not_import_validation_libraries():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_describe_is_a_codebook_from_the_schema():
+    text = crd.describe("events")
+    assert "primary key: event_id" in text
+    assert "- weekday_resolved:" in text
+    assert "parent_event_id -> events.event_id" in text

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-_LOADER = ("load", "load_all", "tables", "package", "schema", "path", "verify", "check")
+_LOADER = ("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check")
 __all__ = [*_LOADER, "__version__"]
 
 

@@ -128,3 +128,23 @@ def check(package_dir: str | Path | None = None) -> None:
     problems = verify(package_dir)
     if problems:
         raise RuntimeError("data package files do not match datapackage.json:\n  " + "\n  ".join(problems))
+
+
+def describe(table: str, package_dir: str | Path | None = None) -> str:
+    """A plain-text codebook of ``table``: what one row is, then each column's type, whether it is
+    required, its meaning and its allowed values. ``print(crd.describe("events"))``."""
+    res = _resource(table, _dir(package_dir))
+    out = [f"{res['name']}: {res.get('title', '')}", "", res.get("description", ""), ""]
+    pk = res["schema"].get("primaryKey", [])
+    out.append(f"primary key: {', '.join(pk) if isinstance(pk, list) else pk}; rows: {res.get('rowCount', '?')}")
+    for fk in res["schema"].get("foreignKeys", []):
+        ref = fk["reference"]
+        out.append(f"foreign key: {fk['fields']} -> {ref.get('resource') or res['name']}.{ref['fields']}")
+    out.append("")
+    for f in res["schema"]["fields"]:
+        required = "required" if f.get("constraints", {}).get("required") else "optional"
+        out.append(f"{f['name']} ({f.get('type', 'string')}, {required})")
+        out.append(f"    {f.get('description', '')}")
+        for value, meaning in f.get("enumDescriptions", {}).items():
+            out.append(f"    - {value}: {meaning}")
+    return "\n".join(out)
