@@ -14,7 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 _LOADER = ("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check")
-__all__ = [*_LOADER, "__version__"]
+_SQL = ("connect",)  # DuckDB, an optional extra: imported only when connect() is called
+__all__ = [*_LOADER, *_SQL, "__version__"]
 
 
 def _version() -> str:
@@ -38,6 +39,12 @@ def __getattr__(name: str) -> Any:
         from . import loader
 
         value = getattr(loader, name)
+        globals()[name] = value
+        return value
+    if name in _SQL:
+        from . import sql
+
+        value = getattr(sql, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
