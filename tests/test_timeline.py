@@ -1,0 +1,108 @@
+"""The timeline figure: what is drawn (lanes, bars, rows, labels) and byte-identical output."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+
+from china_russia_diplomacy import timeline
+from china_russia_diplomacy.metadata import read_metadata
+
+D = dt.date
+EVENTS = [
+    # event_id, event_type, title, status, date_start, date_end
+    ("evt-0001", "visit", "State visit to Russia", "occurred", D(2025, 5, 7), D(2025, 5, 10)),
+    ("evt-0002", "talks", "Talks in the Kremlin", "occurred", D(2025, 5, 8), D(2025, 5, 8)),
+    ("evt-0003", "talks", "Talks with the premier", "occurred", D(2025, 5, 8), D(2025, 5, 8)),
+    ("evt-0004", "parade", "Parade in Beijing", "planned", D(2025, 9, 3), D(2025, 9, 3)),
+    ("evt-0005", "visit", "Visit to China", "expected", D(2025, 8, 21), D(2025, 9, 10)),
+    ("evt-0006", "parade", "Parade of 2015", "occurred", D(2015, 5, 9), D(2015, 5, 9)),
+    ("evt-0007", "anniversary", "End of World War II", "occurred", D(1945, 5, 9), D(1945, 5, 9)),
+    ("evt-0008", "announcement", "An undated announcement", "occurred", None, None),
+    ("evt-0009", "call", "Video call", "occurred", D(2025, 2, 24), D(2025, 2, 24)),
+]
+
+
+def events_table(rows=EVENTS) -> pa.Table:
+    cols = list(zip(*rows))
+    return pa.table({
+        "event_id": cols[0], "event_type": cols[1], "title": cols[2], "status": cols[3],
+        "date_start": pa.array(cols[4], pa.date32()), "date_end": pa.array(cols[5], pa.date32()),
+    })
+
+
+@pytest.fixture(scope="module")
+def type_order(repo) -> list[str]:
+    return read_metadata(repo).table("events").field("event_type").enum
+
+
+def test_one_lane_per_event_type_present_in_schema_order(type_order):
+    tl = timeline.layout(events_table(), type_order)
+    present = {r[1] for r in EVENTS}
+    assert set(tl.lane_types) == present
+    assert tl.lane_types == [t for t in type_order if t in present]
+
+
+def test_every_dated_event_drawn_once_and_undated_listed_not_drawn(type_order):
+    tl = timeline.layout(events_table(), type_order)
+    drawn = [i.event_id for i in tl.items]
+    assert sorted(drawn) == sorted(r[0] for r in EVENTS if r[4] is not None)
+    assert [u[0] for u in tl.undated] == ["evt-0008"]
+    assert "evt-0008" in " ".join(timeline._notes(tl, "1.0.0"))
+
+
+def test_uncertain_dates_are_bars_spanning_start_to_end(type_order):
+    items = {i.event_id: i for i in timeline.layout(events_table(), type_order).items}
+    assert items["evt-0005"].is_window and (items["evt-0005"].start, items["evt-0005"].end) == (D(2025, 8, 21), D(2025, 9, 10))
+    assert items["evt-0001"].is_window
+    assert not items["evt-0002"].is_window
+
+
+def test_planned_and_occurred_events_are_drawn_differently():
+    occurred, planned = timeline._style("occurred"), timeline._style("planned")
+    assert occurred["face"] != planned["face"] and occurred["ls"] != planned["ls"]
+    assert timeline._style("expected")["face"] == timeline._style("proposed")["face"] == "white"
+
+
+def test_same_day_events_in_one_lane_get_separate_rows_so_labels_do_not_overlap(type_order):
+    items = {i.event_id: i for i in timeline.layout(events_table(), type_order).items}
+    assert items["evt-0002"].row != items["evt-0003"].row
+    lanes = {lane.event_type: lane.rows for lane in timeline.layout(events_table(), type_order).lanes}
+    assert lanes["talks"] == 2
+
+
+def test_axis_is_broken_between_earlier_years_and_the_dense_period(type_order):
+    tl = timeline.layout(events_table(), type_order)
+    panels = {i.event_id: i.panel for i in tl.items}
+    assert panels["evt-0006"] == panels["evt-0007"] == "tail"
+    assert panels["evt-0001"] == panels["evt-0004"] == "main"
+    assert tl.tail_range[1] <= tl.main_range[0] <= D(2025, 2, 24) <= D(2025, 9, 10) < tl.main_range[1]
+
+
+def test_every_label_names_its_event_id(type_order):
+    for item in timeline.layout(events_table(), type_order).items:
+        assert item.label.startswith(item.event_id)
+
+
+def test_a_long_title_is_cut_not_spilled_out_of_its_panel(type_order):
+    rows = EVENTS + [("evt-0010", "military_action", "A very long title " * 6, "ongoing", D(2022, 2, 24), D(2022, 2, 24))]
+    item = next(i for i in timeline.layout(events_table(rows), type_order).items if i.event_id == "evt-0010")
+    assert item.label.endswith("…") and len(item.label) <= timeline.LABEL_CHARS
+
+
+def test_rendering_twice_gives_identical_svg_and_png_without_dates(type_order):
+    first = timeline.render(timeline.layout(events_table(), type_order), "1.0.0")
+    second = timeline.render(timeline.layout(events_table(), type_order), "1.0.0")
+    assert first == second
+    assert set(first) == {"docs/timeline.svg", "docs/timeline.png"}
+    assert first["docs/timeline.png"].startswith(b"\x89PNG")
+    svg = first["docs/timeline.svg"].decode()
+    assert "<dc:date>" not in svg and "Matplotlib" not in svg
+
+
+def test_no_events_at_all_still_renders(type_order):
+    empty = events_table(EVENTS[:1]).slice(0, 0)
+    out = timeline.render(timeline.layout(empty, type_order), "1.0.0")
+    assert out["docs/timeline.png"].startswith(b"\x89PNG")
