@@ -15,7 +15,8 @@ from typing import Any
 
 _LOADER = ("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check")
 _SQL = ("connect",)  # DuckDB, an optional extra: imported only when connect() is called
-__all__ = [*_LOADER, *_SQL, "__version__"]
+_CITATION = ("cite",)
+__all__ = [*_LOADER, *_SQL, *_CITATION, "__version__"]
 
 
 def _version() -> str:
@@ -45,6 +46,12 @@ def __getattr__(name: str) -> Any:
         from . import sql
 
         value = getattr(sql, name)
+        globals()[name] = value
+        return value
+    if name in _CITATION:
+        from . import citation
+
+        value = getattr(citation, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

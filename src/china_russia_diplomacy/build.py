@@ -22,7 +22,7 @@ import pyarrow as pa
 from .descriptor import build_descriptor, dumps
 from .metadata import Metadata, read_metadata
 from .parquet_io import parquet_bytes
-from .validation import Report, ValidationError, read_tables, validate_package
+from .validation import Report, ValidationError, read_checked_tables, validate_package
 
 
 @dataclass
@@ -72,7 +72,7 @@ def compute_outputs(package_dir: Path) -> tuple[dict[str, bytes], Report]:
     """Everything build would write, in memory; raises ValidationError on invalid input."""
     package_dir = Path(package_dir).resolve()
     meta = read_metadata(package_dir)
-    tables, _lines, findings = read_tables(package_dir, meta)
+    tables, _lines, findings = read_checked_tables(package_dir, meta)
     if findings:
         report = Report(str(package_dir), ["files", "pandera"], findings)
         raise ValidationError(report)

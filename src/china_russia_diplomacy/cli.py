@@ -87,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands with a ``register(subparsers)`` function (release, export, ...).
-EXTENSION_MODULES: tuple[str, ...] = ("export", "browse")
+EXTENSION_MODULES: tuple[str, ...] = ("export", "browse", "citation", "diff", "release")
 
 
 def _extensions():
