@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .report import Finding, Report, ValidationError
 
-__all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tables"]
+__all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tables", "read_checked_tables"]
 
 
 def read_tables(package_dir: Path, meta):
@@ -29,6 +29,22 @@ def read_tables(package_dir: Path, meta):
         table, found = to_arrow(raw, spec)
         findings += found
         tables[spec.name], lines[spec.name] = table, raw.lines
+    return tables, lines, findings
+
+
+def read_checked_tables(package_dir: Path, meta):
+    """:func:`read_tables` plus each table's pandera schema: what ``build`` needs before typing Parquet.
+
+    A cell that types but breaks its schema (an empty required cell, a value outside an enum) cannot be
+    stored in the Parquet twin (non-nullable columns, enum dictionaries), so build must refuse it with a
+    finding here instead of crashing later with an Arrow error.
+    """
+    from ..frames import to_pandas
+    from .pandera_layer import validate_frame
+
+    tables, lines, findings = read_tables(package_dir, meta)
+    for name, table in tables.items():
+        findings += validate_frame(meta.table(name), to_pandas(table), lines[name])
     return tables, lines, findings
 
 

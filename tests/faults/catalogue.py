@@ -1,0 +1,77 @@
+"""The defect classes the fault suite injects, in the order the summary table and the README list them.
+
+Each fault test names its class with ``@pytest.mark.defect("<id>")``; the summary printed at the end of
+the run (see ``conftest.pytest_terminal_summary``) and the README's "Defect classes caught" list are both
+checked against this catalogue, so a class cannot be dropped from one without the other noticing.
+"""
+
+from __future__ import annotations
+
+DEFECT_CLASSES: dict[str, str] = {
+    # cell level
+    "cell: wrong type": "text in an integer column",
+    "cell: not a boolean": "a boolean cell that is not true/false",
+    "cell: empty required cell": "a required cell left empty",
+    "cell: value outside an enum": "a controlled-vocabulary cell with an unknown value",
+    "cell: pattern mismatch": "a cell that does not match its schema pattern",
+    "cell: out-of-range number": "a number below its schema minimum",
+    "cell: text too short": "a text shorter than its schema minLength",
+    "cell: impossible date": "2025-02-30",
+    "cell: malformed date": "a date not written YYYY-MM-DD",
+    "cell: date bounds reversed": "date_start after date_end",
+    "cell: date bound missing": "only one of date_start/date_end given",
+    "cell: precision inconsistent with bounds": "date_precision that the bounds contradict",
+    "cell: bad EDTF": "an unparsable date_edtf",
+    "cell: EDTF disagrees with bounds": "a valid EDTF string for other dates",
+    # table level
+    "table: duplicate primary key": "two rows with the same ID",
+    "table: duplicate composite key": "two event_participants rows with the same event, participant and role",
+    "table: dangling foreign key": "each foreign key relation of every schema, one at a time",
+    "table: dangling agreement party": "agreements.parties naming an unknown participant",
+    "table: dangling discrepancy record": "discrepancies.record_id naming an unknown record",
+    "table: parent event cycle": "an event that is its own parent, and a two-event cycle",
+    "table: event about itself": "about_event_id equal to event_id",
+    "table: num_sources out of step": "num_sources differing from the distinct sources in event_mentions",
+    "table: primary mention": "an event whose primary mention is missing",
+    # provenance
+    "provenance: evidence edited": "one character of the evidence changed",
+    "provenance: offsets shifted": "evidence_start and evidence_end moved by one",
+    "provenance: evidence from another source": "source_id pointing at another article",
+    "provenance: other evidence shifted": "discrepancies.other_evidence offsets moved by one",
+    "provenance: quote outside its evidence": "a quote text that does not occur in its evidence",
+    "provenance: archived article altered": "one byte of an archived article changed (sha256 mismatch)",
+    "provenance: archived article missing": "an archived article deleted",
+    # file level
+    "file: UTF-8 BOM": "a byte order mark at the start of a CSV",
+    "file: Latin-1 re-encoding": "a CSV re-saved as Latin-1",
+    "file: Windows-1252 re-encoding": "a CSV re-saved as Windows-1252",
+    "file: CRLF line endings": "a CSV re-saved with CRLF",
+    "file: ragged row": "a row with one cell too many",
+    "file: duplicated header": "a header naming a column twice",
+    "file: renamed header": "a header with a renamed column",
+    "file: reordered column": "two columns swapped, header and cells",
+    "file: NUL byte": "a NUL byte inside a cell",
+    "file: truncated file": "a CSV cut in the middle of its last row",
+    "file: unterminated quote": "a quoted cell that never closes",
+    "file: blank line": "an empty line between rows",
+    "file: empty file": "a CSV with no header",
+    "file: missing CSV": "a table's CSV deleted",
+    "file: non-NFC Unicode": "a decomposed (NFD) name",
+    "file: leading or trailing spaces": "a cell with a space before or after its text",
+    "file: control character": "a vertical tab inside a text cell",
+    "file: CSV injection": "a text cell starting with =, +, - or @",
+    "file: unsafe resource path": "a ../ or absolute path in datapackage.json",
+    # artifact level
+    "artifact: Parquet hash mismatch": "a Parquet file changed after the build",
+    "artifact: CSV hash mismatch": "a CSV changed after the build",
+    "artifact: Parquet out of step with CSV": "a Parquet file rewritten with other values and re-hashed",
+    "artifact: unreadable Parquet": "a Parquet file truncated",
+    "artifact: stale datapackage.json (schema edit)": "a schema description edited without a rebuild",
+    "artifact: stale datapackage.json (version)": "the package version bumped without a rebuild",
+    "artifact: datapackage.json missing": "the descriptor deleted",
+    "artifact: tampered installed package": "verify()/check() on an installed copy with a changed file",
+    # faults
+    "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
+    "fault: invalid input refused by build": "build writes nothing when the input is invalid",
+    "fault: non-reproducible build": "two builds, also under another time zone and locale, differ",
+}
