@@ -108,10 +108,15 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
-def column_description(f) -> str:
-    """The field's description, followed by the meaning of each allowed value when the schema gives them."""
+def column_description(f, meanings: bool = True) -> str:
+    """The field's description, followed by the allowed values and, with ``meanings``, what each one means.
+
+    Datasette lists every column description above the rows, so its metadata gets only the values
+    (the meanings of all 15 event types would push the rows off the first screen); SQL comments, read
+    one column at a time, get the meanings too.
+    """
     text = f.description
-    if f.enum_descriptions:
+    if f.enum_descriptions and meanings:
         meanings = "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in f.enum_descriptions.items()) + "."
         text = f"{text} Values: {meanings}" if text else f"Values: {meanings}"
     elif f.enum:
@@ -129,7 +134,7 @@ def datasette_metadata(meta, database: str) -> dict[str, Any]:
         entry: dict[str, Any] = {
             "title": spec.title,
             "description": spec.description,
-            "columns": {f.name: column_description(f) for f in spec.fields},
+            "columns": {f.name: column_description(f, meanings=False) for f in spec.fields},
         }
         for name, option in ((FACETS, "facets"), (LABEL_COLUMNS, "label_column")):
             value = name.get(spec.name)
