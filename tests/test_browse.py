@@ -74,6 +74,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> str:
+    _chromium()  # skip (or fail in CI) before starting a server nothing could look at
     port = _free_port()
     log = tmp_path_factory.mktemp("browse") / "browse.log"
     with log.open("wb") as out:
