@@ -59,7 +59,7 @@ def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
 
 # Modules with a ``generate(ctx) -> {path: bytes}`` function, run in this order after the core outputs.
 # One registry: build writes what they return and the stale-file test compares it with the tree.
-GENERATOR_MODULES: tuple[str, ...] = ("readme", "timeline", "codebook", "citation")
+GENERATOR_MODULES: tuple[str, ...] = ("readme", "timeline", "codebook", "citation", "croissant")
 
 
 def generators() -> list[Generator]:
