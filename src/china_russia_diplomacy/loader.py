@@ -104,11 +104,17 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
     Returns an empty list when everything matches; otherwise one message per file that is missing or
     whose SHA-256 or size differs (a tampered or truncated file). Use :func:`check` to raise instead.
     """
+    from .validation.artifacts import safe_relative  # stdlib + pyarrow only, never frictionless/pandera
+
     base = _dir(package_dir)
     problems = []
     for res in _descriptor(base)["resources"]:
         for entry in (res, res.get("parquet")):
             if not entry:
+                continue
+            # An edited descriptor must not make verify() vouch for (or even read) a file outside the package.
+            if not isinstance(entry.get("path"), str) or not safe_relative(entry["path"]):
+                problems.append(f"{entry.get('path')}: unsafe path; it must be relative and stay inside the package")
                 continue
             file = base / entry["path"]
             if not file.is_file():
