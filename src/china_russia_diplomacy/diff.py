@@ -61,6 +61,7 @@ class TableDiff:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[CellChange]] = field(default_factory=dict)
+    reasons: dict[str, str] = field(default_factory=dict)  # the new row's curator note, for changed rows
     old_rows: int = 0
     new_rows: int = 0
 
@@ -115,6 +116,7 @@ class PackageDiff:
                     "added": t.added,
                     "removed": t.removed,
                     "changed": {k: [asdict(c) for c in v] for k, v in t.changed.items()},
+                    "reasons": t.reasons,
                 }
                 for t in self.tables
             },
@@ -365,6 +367,8 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
             cells = [CellChange(c, a[c], b[c]) for c in b if c in a and a[c] != b[c]]
             if cells:
                 d.changed[key] = cells
+                if b.get("notes"):
+                    d.reasons[key] = b["notes"]
         diffs.append(d)
         if d.added:
             changes.append(Change("minor", table, f"{table}: {len(d.added)} row(s) added"))
@@ -444,12 +448,13 @@ def changelog_section(d: PackageDiff) -> str:
     lines = ["### Data", "", "| table | rows | added | removed | corrected |", "|---|---:|---:|---:|---:|"]
     for t in d.tables:
         lines.append(f"| `{t.table}` | {t.new_rows} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |")
-    corrections = [(t.table, k, cells) for t in d.tables for k, cells in t.changed.items()]
+    corrections = [(t, k, cells) for t in d.tables for k, cells in t.changed.items()]
     if corrections:
-        lines += ["", "Corrections:", ""]
-        for table, key, cells in corrections:
-            cols = ", ".join(f"`{c.column}`" for c in cells)
-            lines.append(f"- `{table}` `{key}`: {cols}")
+        lines += ["", "Corrections (the row's curator note gives the reason):", ""]
+        for t, key, cells in corrections:
+            cols = ", ".join(f"`{c.column}` {c.old!r} → {c.new!r}" for c in cells if c.column != "notes")
+            reason = f" ({t.reasons[key]})" if key in t.reasons else ""
+            lines.append(f"- `{t.table}` `{key}`: {cols or 'notes only'}{reason}")
     if d.schema_changes:
         lines += ["", "### Schema", ""]
         lines += [f"- {c.what} ({c.level})" for c in d.schema_changes]
