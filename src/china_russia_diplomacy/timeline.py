@@ -1,54 +1,61 @@
 """The timeline figure (``docs/timeline.svg`` and ``docs/timeline.png``): every event on a time axis.
 
-One lane per event type present, in the schema's vocabulary order. An event known to the day is a
-marker; an event known only within a window (``date_start`` < ``date_end``: a week, a month, "late
-August, early September") is a bar over every day it may have taken place, so uncertainty is drawn,
-not hidden. Events reported as having happened (or under way) are filled; planned, expected and
-proposed ones are hollow with a dashed outline; rejected and cancelled ones are grey crosses.
+One lane per event type present, in the schema's vocabulary order, and one row per event within its
+lane, labelled with its ID and title in a column on the left (so labels never collide, however dense
+the dates). An event known to the day is a marker; an event known only within a window
+(``date_start`` < ``date_end``: a month, a season, "late August, early September") is a bar over every
+day it may have taken place, so the uncertainty is drawn rather than hidden. Events reported as having
+happened or under way are filled; planned, expected and proposed ones are hollow with a dashed
+outline; rejected and cancelled ones are grey crosses. Undated events keep their row, marked as
+undated, so the figure lists every event.
 
-The events span decades (a 1945 anniversary, a 2015 parade) but most fall within a few months of
-2025, so the time axis is broken in two: a compressed panel for the earlier years and a wide panel
-for the dense period, each event labelled with its ID and title. Within a lane, events whose labels
-would collide are stacked on extra rows (greedy interval packing), so no label covers another.
+The events span decades (1945, 2015, 2022-2024) but most fall within a few months of 2025, so the
+time axis is broken: a wide panel for the dense period, where a window is measured in days, and
+narrower panels for the earlier clusters, separated wherever nothing happens for years. Windows that
+run past the dense panel's edges (a whole year) are cut there and marked with an arrow.
 
-The layout (:func:`layout`) is plain data, computed without matplotlib, so that tests check what is
-drawn without looking at pixels; :func:`render` draws it. The bytes are deterministic: fixed size
-per row, fixed DPI, the DejaVu Sans font shipped with matplotlib, text as paths, a fixed SVG hash
-salt and no date or software metadata.
+The layout (:func:`layout`) is plain data computed without matplotlib, so tests check what is drawn
+without looking at pixels; :func:`render` draws it. The bytes are deterministic: size derived only
+from the data, fixed DPI, the DejaVu Sans font shipped with matplotlib, text as paths, a fixed SVG
+hash salt and no date or software metadata.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 SVG_PATH = "docs/timeline.svg"
 PNG_PATH = "docs/timeline.png"
 
-# Geometry, in inches and points; label widths are estimated from these to pack the rows.
-FIG_WIDTH = 13.0
-LEFT_MARGIN = 1.45
-RIGHT_MARGIN = 0.25
-PANEL_GAP = 0.18
-TAIL_SHARE = 0.27  # share of the drawing width given to the compressed earlier-years panel
-ROW_HEIGHT = 0.24
-LANE_PAD_ROWS = 0.6
-HEADER = 1.05
-FOOTER_BASE = 1.15
-FONT_SIZE = 7.0
+# Geometry (inches) and type sizes (points).
+FIG_WIDTH = 14.0
+LANE_COL = 1.35  # lane (event type) names
+LABEL_PAD = 0.15
+RIGHT_MARGIN = 0.3
+PANEL_GAP = 0.16
+ROW_HEIGHT = 0.19
+LANE_GAP_ROWS = 0.5
+HEADER = 1.0
+FOOTER = 0.9
+FONT_SIZE = 7.5
 CHAR_WIDTH_PT = 0.56 * FONT_SIZE  # mean advance of DejaVu Sans, a slight overestimate for titles
-MARKER_PT = 9.0
-LABEL_CHARS = 52
-DPI = 110
+LABEL_CHARS = 80
+DPI = 100
+MARKER_PT = 6.0
+
+DENSE_MAX_WINDOW_DAYS = 100  # wider windows (a year) do not stretch the dense panel; they are cut
+TAIL_GAP_DAYS = 8 * 365  # a gap this long between earlier events breaks the axis again
+MAIN_SHARE = 0.62  # of the drawing width, for the dense panel when earlier panels exist
+MIN_TAIL_SHARE = 0.07
 
 FILLED = {"occurred", "ongoing"}
 FUTURE = {"planned", "expected", "proposed"}
 STATUS_COLORS = {
     "occurred": "#1f4e79",
-    "ongoing": "#2a9d8f",
+    "ongoing": "#1b9e77",
     "planned": "#d95f02",
     "expected": "#b8860b",
     "proposed": "#7b3294",
@@ -59,197 +66,181 @@ STATUS_COLORS = {
 
 @dataclass(frozen=True)
 class Item:
-    """One event as drawn: its lane and row, its day bounds and where its label goes."""
+    """One event as drawn: its lane, its row, its day bounds (None when undated) and its panel."""
 
     event_id: str
     event_type: str
     title: str
     status: str
-    start: dt.date
-    end: dt.date
-    panel: str  # "tail" (earlier years) or "main" (the dense period)
-    row: int = 0
-    label: str = ""
-    placement: str = "right"  # "right" or "left" of the marker/bar, or "inside" a bar wide enough
+    start: dt.date | None
+    end: dt.date | None
+    row: int
+    panel: int | None  # index into Timeline.panels; None when undated
 
     @property
     def is_window(self) -> bool:
         """True when the date is uncertain: drawn as a bar from ``date_start`` to ``date_end``."""
-        return self.end > self.start
+        return self.start is not None and self.end is not None and self.end > self.start
 
-
-def _truncate(text: str, chars: int) -> str:
-    return text if len(text) <= chars else text[: max(chars - 1, 1)].rstrip() + "…"
-
-
-def full_label(event_id: str, title: str) -> str:
-    """ID and title, cut to :data:`LABEL_CHARS`; the ID always survives so the row can be looked up."""
-    return _truncate(f"{event_id}  {title}", LABEL_CHARS)
+    @property
+    def label(self) -> str:
+        """ID and title, cut to :data:`LABEL_CHARS`; the ID always survives so the row can be looked up."""
+        text = f"{self.event_id}  {self.title}"
+        return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)
 class Lane:
     event_type: str
+    first_row: int
     rows: int
 
 
-@dataclass
+@dataclass(frozen=True)
+class Panel:
+    """One piece of the broken time axis: its day range and share of the drawing width."""
+
+    start: dt.date
+    end: dt.date
+    share: float
+    dense: bool
+    title: str
+
+
+@dataclass(frozen=True)
 class Timeline:
-    """Everything :func:`render` draws: lanes, items, the two panels' ranges and undated events."""
+    """Everything :func:`render` draws."""
 
     lanes: list[Lane]
     items: list[Item]
-    main_range: tuple[dt.date, dt.date] | None
-    tail_range: tuple[dt.date, dt.date] | None
-    undated: list[tuple[str, str, str]] = field(default_factory=list)  # (event_id, event_type, title)
+    panels: list[Panel]
 
     @property
     def lane_types(self) -> list[str]:
         return [lane.event_type for lane in self.lanes]
 
+    @property
+    def undated(self) -> list[Item]:
+        return [i for i in self.items if i.panel is None]
 
-def _events(table) -> list[dict[str, Any]]:
+    @property
+    def n_rows(self) -> int:
+        return sum(lane.rows for lane in self.lanes)
+
+
+def _rows(table) -> list[dict[str, Any]]:
     cols = ["event_id", "event_type", "title", "status", "date_start", "date_end"]
-    return sorted(table.select(cols).to_pylist(), key=lambda r: r["event_id"])
-
-
-def _split_date(dated: list[dict[str, Any]]) -> dt.date:
-    """Where the dense period begins: the first start in the year holding the median event start.
-
-    Everything before it goes to the compressed panel. A rule on the data, not a hard-coded year, so
-    that a later release with other years still gets a sensible break.
-    """
-    starts = sorted(r["date_start"] for r in dated)
-    median_year = starts[len(starts) // 2].year
-    return min(s for s in starts if s.year == median_year)
+    rows = table.select(cols).to_pylist()
+    for r in rows:
+        if r["date_start"] is None or r["date_end"] is None:
+            r["date_start"] = r["date_end"] = None
+    return rows
 
 
 def _pad(lo: dt.date, hi: dt.date, share: float, minimum: int) -> tuple[dt.date, dt.date]:
-    span = (hi - lo).days
-    pad = max(minimum, round(span * share))
+    pad = max(minimum, round((hi - lo).days * share))
     return lo - dt.timedelta(days=pad), hi + dt.timedelta(days=pad)
 
 
-def _panel_width_pt(panel: str, has_tail: bool) -> float:
-    drawing = FIG_WIDTH - LEFT_MARGIN - RIGHT_MARGIN - (PANEL_GAP if has_tail else 0.0)
-    share = TAIL_SHARE if panel == "tail" else (1.0 - TAIL_SHARE if has_tail else 1.0)
-    return drawing * share * 72.0
+def _panels(dated: list[dict[str, Any]]) -> tuple[list[Panel], dt.date]:
+    """The broken axis: earlier clusters (split at long gaps), then the dense period.
 
-
-def _pack(items: list[Item], rng: tuple[dt.date, dt.date], width_pt: float) -> list[Item]:
-    """Give each item a row in its lane so that no two marker+label extents overlap.
-
-    Extents are in days: the item's own span plus the estimated label width converted with the
-    panel's scale. A label that would run past the panel's right edge goes to the left instead.
+    The dense period starts at the first event of the year holding the median start date (a rule on the
+    data, not a hard-coded year). Its range covers the events in it whose window is at most
+    :data:`DENSE_MAX_WINDOW_DAYS` long, so that a year-long window does not squeeze the days together.
     """
-    days = max((rng[1] - rng[0]).days, 1)
-    per_pt = days / width_pt
-    placed: list[Item] = []
-    rows_end: dict[tuple[str, int], list[tuple[float, float]]] = {}
-    for it in sorted(items, key=lambda i: (i.start, i.end, i.event_id)):
-        s = max((it.start - rng[0]).days, 0)
-        e = min((it.end - rng[0]).days + 1, days)
-        label = full_label(it.event_id, it.title)
-        need_pt = len(label) * CHAR_WIDTH_PT + MARKER_PT
-        bar_pt, right_pt, left_pt = (e - s) / per_pt, (days - e) / per_pt, s / per_pt
-        if bar_pt >= need_pt:
-            placement, lo, hi = "inside", s, e
-        elif right_pt >= need_pt or right_pt >= left_pt:
-            placement = "right"
-            label = _truncate(label, min(len(label), int((right_pt - MARKER_PT) / CHAR_WIDTH_PT)))
-            lo, hi = s - MARKER_PT / 2 * per_pt, e + (len(label) * CHAR_WIDTH_PT + MARKER_PT) * per_pt
+    starts = sorted(r["date_start"] for r in dated)
+    median_year = starts[len(starts) // 2].year
+    split = min(s for s in starts if s.year == median_year)
+    dense = [r for r in dated if r["date_start"] >= split]
+    narrow = [r for r in dense if (r["date_end"] - r["date_start"]).days <= DENSE_MAX_WINDOW_DAYS] or dense
+    main = _pad(min(r["date_start"] for r in narrow), max(r["date_end"] for r in narrow), 0.02, 4)
+    main_title = f"{_years(split, max(r['date_end'] for r in narrow))}: most events, by day"
+
+    clusters: list[list[dt.date]] = []  # [start, end] of each earlier cluster
+    for r in sorted((r for r in dated if r["date_start"] < split), key=lambda r: r["date_start"]):
+        if clusters and (r["date_start"] - clusters[-1][1]).days <= TAIL_GAP_DAYS:
+            clusters[-1][1] = max(clusters[-1][1], r["date_end"])
         else:
-            placement = "left"
-            label = _truncate(label, min(len(label), int((left_pt - MARKER_PT) / CHAR_WIDTH_PT)))
-            lo, hi = s - (len(label) * CHAR_WIDTH_PT + MARKER_PT) * per_pt, e + MARKER_PT / 2 * per_pt
-        row = 0
-        while any(lo < b and a < hi for a, b in rows_end.get((it.event_type, row), [])):
-            row += 1
-        rows_end.setdefault((it.event_type, row), []).append((lo, hi))
-        placed.append(Item(it.event_id, it.event_type, it.title, it.status, it.start, it.end, it.panel, row,
-                           label, placement))
-    return placed
+            clusters.append([r["date_start"], r["date_end"]])
+    titles = [_years(lo, min(hi, split)) for lo, hi in clusters]
+    tails = [_pad(lo, hi, 0.05, 45) for lo, hi in clusters]
+    tails = [(lo, min(hi, main[0] - dt.timedelta(days=1))) for lo, hi in tails]
+    if not tails:
+        return [Panel(main[0], main[1], 1.0, True, main_title)], split
+    spans = [max((hi - lo).days, 1) for lo, hi in tails]
+    rest = (1.0 - MAIN_SHARE) - MIN_TAIL_SHARE * len(tails)
+    shares = [MIN_TAIL_SHARE + max(rest, 0.0) * s / sum(spans) for s in spans]
+    return ([Panel(lo, hi, sh, False, t) for (lo, hi), sh, t in zip(tails, shares, titles)]
+            + [Panel(main[0], main[1], MAIN_SHARE, True, main_title)], split)
+
+
+def _years(lo: dt.date, hi: dt.date) -> str:
+    return str(lo.year) if lo.year == hi.year else f"{lo.year}–{hi.year}"
 
 
 def layout(events_table, type_order: list[str]) -> Timeline:
     """Lanes, rows and panels for the ``events`` table (a pyarrow table), without drawing anything.
 
     ``type_order`` is the schema's ``event_type`` vocabulary; lanes follow it and only types that
-    occur get a lane.
+    occur get a lane. Within a lane, dated events come in date order, then the undated ones.
     """
-    rows = _events(events_table)
-    dated = [r for r in rows if r["date_start"] is not None and r["date_end"] is not None]
-    undated = [(r["event_id"], r["event_type"], r["title"]) for r in rows if r not in dated]
+    rows = _rows(events_table)
+    dated = [r for r in rows if r["date_start"] is not None]
+    panels, split = _panels(dated) if dated else ([], None)
+
+    def panel_of(r: dict[str, Any]) -> int | None:
+        if r["date_start"] is None:
+            return None
+        if r["date_start"] >= split:
+            return len(panels) - 1
+        return next(i for i, p in enumerate(panels[:-1]) if r["date_start"] <= p.end)
+
     present = {r["event_type"] for r in rows}
     order = [t for t in type_order if t in present] + sorted(present - set(type_order))
-    if not dated:
-        return Timeline([Lane(t, 1) for t in order], [], None, None, undated)
-
-    split = _split_date(dated)
-    main_rows = [r for r in dated if r["date_start"] >= split]
-    tail_rows = [r for r in dated if r["date_start"] < split]
-    main_range = _pad(split, max(r["date_end"] for r in main_rows), 0.02, 3)
-    tail_range = None
-    if tail_rows:
-        tail_range = _pad(min(r["date_start"] for r in tail_rows), max(r["date_end"] for r in tail_rows), 0.06, 60)
-        if tail_range[1] > main_range[0]:
-            tail_range = (tail_range[0], main_range[0])
-
-    def items(rs: list[dict[str, Any]], panel: str) -> list[Item]:
-        return [Item(r["event_id"], r["event_type"], r["title"], r["status"], r["date_start"], r["date_end"], panel)
-                for r in rs]
-
-    has_tail = tail_range is not None
-    placed = _pack(items(main_rows, "main"), main_range, _panel_width_pt("main", has_tail))
-    if has_tail:
-        placed += _pack(items(tail_rows, "tail"), tail_range, _panel_width_pt("tail", True))
-    counts: Counter[str] = Counter()
-    for it in placed:
-        counts[it.event_type] = max(counts[it.event_type], it.row + 1)
-    lanes = [Lane(t, max(counts[t], 1)) for t in order]
-    placed.sort(key=lambda i: (order.index(i.event_type), i.row, i.start, i.event_id))
-    return Timeline(lanes, placed, main_range, tail_range, undated)
-
-
-def _lane_offsets(tl: Timeline) -> dict[str, float]:
-    """Top y of each lane; rows go downwards from there (y grows upwards in matplotlib, so negate)."""
-    offsets, y = {}, 0.0
-    for lane in tl.lanes:
-        offsets[lane.event_type] = y
-        y += lane.rows + LANE_PAD_ROWS
-    return offsets
-
-
-def _total_rows(tl: Timeline) -> float:
-    return sum(lane.rows + LANE_PAD_ROWS for lane in tl.lanes)
+    lanes, items, row = [], [], 0
+    for event_type in order:
+        mine = [r for r in rows if r["event_type"] == event_type]
+        mine.sort(key=lambda r: (r["date_start"] is None, r["date_start"] or dt.date.min,
+                                 r["date_end"] or dt.date.min, r["event_id"]))
+        lanes.append(Lane(event_type, row, len(mine)))
+        for r in mine:
+            items.append(Item(r["event_id"], event_type, r["title"], r["status"], r["date_start"], r["date_end"],
+                              row, panel_of(r)))
+            row += 1
+    return Timeline(lanes, items, panels)
 
 
 def _style(status: str) -> dict[str, Any]:
     color = STATUS_COLORS.get(status, "#333333")
     if status in FILLED:
-        return {"color": color, "face": color, "bar_face": color, "alpha": 0.35, "ls": "-", "marker": "o"}
+        return {"color": color, "face": color, "bar_face": color, "alpha": 0.4, "ls": "-", "marker": "o"}
     if status in FUTURE:
         return {"color": color, "face": "white", "bar_face": "none", "alpha": 1.0, "ls": (0, (3, 2)), "marker": "o"}
     return {"color": color, "face": color, "bar_face": "none", "alpha": 1.0, "ls": ":", "marker": "X"}
 
 
-def _notes(tl: Timeline, version: str) -> list[str]:
-    lines = [f"china-russia-diplomacy {version}: {len(tl.items)} dated events"
-             + (f", {len(tl.undated)} undated (not drawn)" if tl.undated else "")
-             + ". Bars span every day an event may have taken place (date_start to date_end); "
-             "markers are events known to the day."]
-    if tl.undated:
-        names = [f"{eid} {title}" for eid, _t, title in tl.undated]
-        text, line = [], "Undated: "
-        for n in names:
-            piece = n + "; "
-            if len(line) + len(piece) > 190:
-                text.append(line.rstrip("; "))
-                line = "   "
-            line += piece
-        text.append(line.rstrip("; "))
-        lines += text
-    return lines
+def _y(tl: Timeline, row: int) -> float:
+    """Rows go down the page; each lane adds a small gap after it."""
+    lane_index = next(i for i, lane in enumerate(tl.lanes) if lane.first_row <= row < lane.first_row + lane.rows)
+    return -(row + lane_index * LANE_GAP_ROWS)
+
+
+def _height_rows(tl: Timeline) -> float:
+    return tl.n_rows + LANE_GAP_ROWS * max(len(tl.lanes) - 1, 0)
+
+
+def _label_col(tl: Timeline) -> float:
+    """Width in inches of the event label column: the longest label, estimated from the font."""
+    longest = max((len(i.label) for i in tl.items), default=10)
+    return longest * CHAR_WIDTH_PT / 72.0 + LABEL_PAD
+
+
+def _caption(tl: Timeline, version: str) -> str:
+    n_dated = len(tl.items) - len(tl.undated)
+    return (f"china-russia-diplomacy {version}: {len(tl.items)} events, {n_dated} dated, {len(tl.undated)} undated "
+            "(listed in their lane, not placed on the axis). Bars span every day an event may have taken place "
+            "(date_start to date_end); an arrow marks a window cut at the panel's edge. Source: data/events.csv.")
 
 
 def render(tl: Timeline, version: str) -> dict[str, bytes]:
@@ -258,7 +249,6 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
         import matplotlib
     except ImportError:
         raise ImportError("the timeline figure needs matplotlib: pip install 'china-russia-diplomacy[build]'") from None
-
     matplotlib.use("Agg", force=False)
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -270,116 +260,97 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
         "font.size": FONT_SIZE,
         "svg.hashsalt": "china-russia-diplomacy-timeline",
         "svg.fonttype": "path",
-        "path.simplify": True,
         "axes.unicode_minus": True,
     }
-    notes = _notes(tl, version)
-    rows = _total_rows(tl)
-    height = HEADER + rows * ROW_HEIGHT + FOOTER_BASE + 0.13 * len(notes)
-    has_tail = tl.tail_range is not None
+    rows = max(_height_rows(tl), 1.0)
+    height = HEADER + rows * ROW_HEIGHT + FOOTER
+    label_col = _label_col(tl)
+    x_draw0 = LANE_COL + label_col
+    drawing = FIG_WIDTH - x_draw0 - RIGHT_MARGIN - PANEL_GAP * max(len(tl.panels) - 1, 0)
+    bottom, top = FOOTER / height, 1 - HEADER / height
+    ylim = (-rows + 0.5, 0.5)
     with matplotlib.rc_context(rc):
         fig = plt.figure(figsize=(FIG_WIDTH, height), dpi=DPI)
         try:
-            bottom = (FOOTER_BASE + 0.13 * len(notes)) / height
-            top = 1 - HEADER / height
-            left = LEFT_MARGIN / FIG_WIDTH
-            drawing = (FIG_WIDTH - LEFT_MARGIN - RIGHT_MARGIN - (PANEL_GAP if has_tail else 0)) / FIG_WIDTH
-            axes = {}
-            if has_tail:
-                axes["tail"] = fig.add_axes((left, bottom, drawing * TAIL_SHARE, top - bottom))
-                axes["main"] = fig.add_axes((left + drawing * TAIL_SHARE + PANEL_GAP / FIG_WIDTH, bottom,
-                                             drawing * (1 - TAIL_SHARE), top - bottom), sharey=axes["tail"])
-            else:
-                axes["main"] = fig.add_axes((left, bottom, drawing, top - bottom))
-            offsets = _lane_offsets(tl)
-            first = axes["tail" if has_tail else "main"]
-            for name, ax in axes.items():
-                rng = tl.main_range if name == "main" else tl.tail_range
-                if rng is None:
-                    continue
-                ax.set_xlim(mdates.date2num(rng[0]), mdates.date2num(rng[1]))
-                ax.set_ylim(-rows + LANE_PAD_ROWS / 2, LANE_PAD_ROWS / 2)
-                for i, lane in enumerate(tl.lanes):
-                    y0 = -offsets[lane.event_type] + LANE_PAD_ROWS / 2
-                    if i % 2 == 0:
-                        ax.axhspan(y0 - lane.rows - LANE_PAD_ROWS, y0, color="#f2f2f2", zorder=0, lw=0)
-                ax.grid(axis="x", color="#d0d0d0", lw=0.5, zorder=0.5)
-                ax.tick_params(axis="y", length=0)
-                for side in ("top", "right", "left"):
-                    ax.spines[side].set_visible(False)
-                span_days = (rng[1] - rng[0]).days
-                if span_days > 3 * 365:
-                    loc = mdates.YearLocator(base=max(1, round(span_days / 365 / 5 / 5) * 5 or 1))
-                    ax.xaxis.set_major_locator(loc)
-                    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-                elif span_days > 90:
-                    loc = mdates.MonthLocator()
-                    ax.xaxis.set_major_locator(loc)
-                    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
-                    ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonthday=15))
-                else:
-                    loc = mdates.WeekdayLocator(byweekday=mdates.MO)
-                    ax.xaxis.set_major_locator(loc)
-                    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
-                ax.xaxis.set_ticks_position("both")
-                ax.tick_params(axis="x", labeltop=True, labelbottom=True)
-                pt_per_day = _panel_width_pt(name, has_tail) / max(span_days, 1)
-                for it in (i for i in tl.items if i.panel == name):
+            bg = fig.add_axes((0.1 / FIG_WIDTH, bottom, 1 - (0.1 + RIGHT_MARGIN) / FIG_WIDTH, top - bottom))
+            bg.set_xlim(0, 1)
+            bg.set_ylim(*ylim)
+            bg.axis("off")
+            bg_w = FIG_WIDTH - 0.1 - RIGHT_MARGIN
+            for i, lane in enumerate(tl.lanes):
+                y_top = _y(tl, lane.first_row) + 0.5
+                y_bot = _y(tl, lane.first_row + lane.rows - 1) - 0.5
+                if i % 2 == 0:
+                    bg.axhspan(y_bot, y_top, color="#eef1f5", lw=0, zorder=0)
+                bg.text(0.0, (y_top + y_bot) / 2, lane.event_type.replace("_", " "), ha="left", va="center",
+                        fontsize=8.5, fontweight="bold", color="#333333")
+            for it in tl.items:
+                undated = it.panel is None
+                bg.text((LANE_COL - 0.1) / bg_w, _y(tl, it.row), it.label + ("   (undated)" if undated else ""),
+                        ha="left", va="center", color="#888888" if undated else "#1a1a1a",
+                        style="italic" if undated else "normal")
+
+            x = x_draw0
+            axes = []
+            for k, panel in enumerate(tl.panels):
+                w = drawing * panel.share
+                ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
+                x += w + PANEL_GAP
+                axes.append(ax)
+                ax.patch.set_alpha(0.0)
+                x0, x1 = mdates.date2num(panel.start), mdates.date2num(panel.end)
+                ax.set_xlim(x0, x1)
+                ax.set_ylim(*ylim)
+                ax.set_yticks([])
+                for side in ("left", "right"):
+                    ax.spines[side].set_visible(k > 0 and side == "left")
+                    ax.spines[side].set_linestyle((0, (2, 3)))
+                ax.grid(axis="x", color="#c8c8c8", lw=0.5)
+                ax.set_axisbelow(True)
+                loc = mdates.AutoDateLocator(minticks=2, maxticks=max(3, int(w / 0.5)))
+                loc.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # 12: a narrow panel of about a year
+                ax.xaxis.set_major_locator(loc)
+                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+                ax.tick_params(axis="x", top=True, labeltop=True, labelsize=7)
+                days_per_pt = (x1 - x0) / (w * 72.0)
+                for it in (i for i in tl.items if i.panel == k):
                     st = _style(it.status)
-                    y = -offsets[it.event_type] - it.row - 0.5 + LANE_PAD_ROWS / 2
-                    x0 = mdates.date2num(max(it.start, rng[0]))
-                    x1 = mdates.date2num(min(it.end + dt.timedelta(days=1), rng[1]))
-                    xm = (x0 + x1) / 2
+                    y = _y(tl, it.row)
+                    s = mdates.date2num(it.start)
+                    e = mdates.date2num(it.end + dt.timedelta(days=1))
+                    cs, ce = max(s, x0), min(e, x1)
                     if it.is_window:
-                        ax.add_patch(Rectangle((x0, y - 0.3), x1 - x0, 0.6, facecolor="none",
-                                               edgecolor=st["color"], lw=0.9, ls=st["ls"], zorder=2))
                         if st["bar_face"] != "none":
-                            ax.add_patch(Rectangle((x0, y - 0.3), x1 - x0, 0.6, facecolor=st["bar_face"],
+                            ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor=st["bar_face"],
                                                    alpha=st["alpha"], lw=0, zorder=2))
+                        ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor="none",
+                                               edgecolor=st["color"], lw=0.9, ls=st["ls"], zorder=2))
+                        for cut, xm, mk in ((s < x0, cs, "<"), (e > x1, ce, ">")):
+                            if cut:
+                                ax.plot([xm], [y], marker=mk, ms=5, color=st["color"], ls="none", zorder=3,
+                                        clip_on=False)
                     # A window narrower than a marker would vanish: give it a marker too.
-                    if not it.is_window or (x1 - x0) * pt_per_day < MARKER_PT:
-                        ax.plot([xm], [y], marker=st["marker"], ms=5.5, mfc=st["face"], mec=st["color"],
+                    if not it.is_window or (ce - cs) / days_per_pt < MARKER_PT:
+                        ax.plot([(cs + ce) / 2], [y], marker=st["marker"], ms=5, mfc=st["face"], mec=st["color"],
                                 mew=1.1, ls="none", zorder=3)
-                    off = MARKER_PT / 2 + 1.5
-                    if it.placement == "inside":
-                        ax.annotate(it.label, (x0, y), xytext=(3, 0), textcoords="offset points", ha="left",
-                                    va="center", zorder=4, color="#111111")
-                    elif it.placement == "left":
-                        x = x0 if it.is_window and (x1 - x0) * pt_per_day >= MARKER_PT else xm
-                        ax.annotate(it.label, (x, y), xytext=(-off, 0), textcoords="offset points", ha="right",
-                                    va="center", zorder=4, color="#222222")
-                    else:
-                        x = x1 if it.is_window and (x1 - x0) * pt_per_day >= MARKER_PT else xm
-                        ax.annotate(it.label, (x, y), xytext=(off, 0), textcoords="offset points", ha="left",
-                                    va="center", zorder=4, color="#222222")
-            centers = [-offsets[lane.event_type] - lane.rows / 2 + LANE_PAD_ROWS / 2 for lane in tl.lanes]
-            first.set_yticks(centers, [lane.event_type.replace("_", " ") for lane in tl.lanes], fontsize=8.5)
-            if has_tail:
-                axes["main"].tick_params(axis="y", labelleft=False)
-                axes["main"].spines["left"].set_visible(True)
-                axes["main"].spines["left"].set_linestyle((0, (2, 3)))
-                panel_y = 1 - 0.5 / height
-                fig.text(left, panel_y, "earlier years (compressed scale)", fontsize=8, ha="left", va="bottom",
-                         style="italic")
-                fig.text(left + drawing * TAIL_SHARE + PANEL_GAP / FIG_WIDTH, panel_y,
-                         f"{tl.main_range[0]:%d %b %Y} to {tl.main_range[1]:%d %b %Y}, where most events fall",
-                         fontsize=8, ha="left", va="bottom", style="italic")
-            fig.suptitle("China–Russia leader diplomacy: every event by type, date uncertainty drawn as bars",
-                         x=left, ha="left", y=1 - 0.18 / height, fontsize=10.5, fontweight="bold")
+                fig.text((x - w - PANEL_GAP) / FIG_WIDTH, 1 - 0.62 / height, panel.title, fontsize=7.5, style="italic",
+                         ha="left", va="bottom", color="#444444")
+            fig.text(0.1 / FIG_WIDTH, 1 - 0.3 / height,
+                     "China–Russia leader diplomacy: every event, by type, on a broken time axis",
+                     fontsize=11, fontweight="bold", ha="left", va="bottom")
             handles = []
-            for status in [s for s in STATUS_COLORS if any(i.status == s for i in tl.items)]:
+            for status in [s for s in STATUS_COLORS if any(i.status == s for i in tl.items if i.panel is not None)]:
                 st = _style(status)
                 handles.append(Line2D([], [], marker=st["marker"], ms=6, mfc=st["face"], mec=st["color"],
                                       mew=1.1, ls="none", label=status))
-            handles.append(Patch(facecolor=STATUS_COLORS["occurred"] + "59", edgecolor=STATUS_COLORS["occurred"],
-                                 label="bar: date known only within this window"))
+            handles.append(Patch(facecolor=STATUS_COLORS["occurred"] + "66", edgecolor=STATUS_COLORS["occurred"],
+                                 label="date known only within this window"))
             handles.append(Patch(facecolor="none", edgecolor=STATUS_COLORS["planned"], ls=(0, (3, 2)),
                                  label="hollow, dashed: planned / expected / proposed"))
-            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(left, (0.12 + 0.13 * len(notes)) / height),
-                       ncol=min(len(handles), 5), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
-            for i, line in enumerate(notes):
-                fig.text(left, (0.1 + 0.13 * (len(notes) - 1 - i)) / height, line, fontsize=6.8, color="#444444",
-                         ha="left", va="bottom")
+            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / FIG_WIDTH, 0.3 / height),
+                       ncol=len(handles), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
+            fig.text(0.1 / FIG_WIDTH, 0.12 / height, _caption(tl, version), fontsize=7, color="#444444",
+                     ha="left", va="bottom")
             svg, png = io.BytesIO(), io.BytesIO()
             fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
             fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
@@ -390,6 +361,5 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
 
 def generate(ctx) -> dict[str, bytes]:
     """Build generator: the timeline of the ``events`` table, as SVG and PNG."""
-    spec = ctx.meta.table("events")
-    type_order = spec.field("event_type").enum or []
+    type_order = ctx.meta.table("events").field("event_type").enum or []
     return render(layout(ctx.tables["events"], type_order), ctx.meta.version)
