@@ -38,3 +38,4 @@ def repo() -> Path:
 def package_copy(tmp_path: Path) -> Path:
     """A writable copy of the committed package."""
     return copy_package(tmp_path / "pkg")
+

@@ -11,6 +11,8 @@ from china_russia_diplomacy import build as build_mod
 from china_russia_diplomacy.build import build, compute_outputs
 from china_russia_diplomacy.validation import ValidationError
 
+from package_edits import edit_cell
+
 
 def snapshot(root: Path) -> dict[str, str]:
     return {
@@ -46,10 +48,7 @@ def test_build_from_scratch_reproduces_committed_files(package_copy, repo):
 
 def test_invalid_input_leaves_previous_files_untouched(package_copy):
     before = snapshot(package_copy)
-    events = package_copy / "data" / "events.csv"
-    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[1] = lines[1].replace(",occurred,", ",happened,", 1)
-    events.write_text("".join(lines), encoding="utf-8")
+    edit_cell(package_copy / "data" / "events.csv", 0, "status", "happened")
     with pytest.raises(ValidationError) as exc:
         build(package_copy)
     assert any(f.table == "events" and f.column == "status" and f.line == 2 for f in exc.value.report.findings)
