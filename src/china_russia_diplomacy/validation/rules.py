@@ -187,6 +187,8 @@ def _precision_ok(precision: str, start: dt.date, end: dt.date) -> bool:
         return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
     if precision == "years":
         return days > 366
+    if precision == "window":
+        return days >= 2
     return False
 
 
