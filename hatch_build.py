@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SHIPPED = ("datapackage.json", "data", "schemas", "sources")
+SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff")  # CITATION.cff: cite() of a wheel
 
 
 class DataPackageHook(BuildHookInterface):

@@ -134,7 +134,7 @@ def test_wheel_carries_the_data_and_nothing_of_tests_or_scripts(dists, repo):
     assert f"-{meta.version}-" in wheel.name
     names = set(zipfile.ZipFile(wheel).namelist())
     base = "china_russia_diplomacy/_package/"
-    expected = {base + "datapackage.json"} | {base + t.csv_path for t in meta.tables} | {base + t.parquet_path for t in meta.tables}
+    expected = {base + "datapackage.json", base + "CITATION.cff"} | {base + t.csv_path for t in meta.tables} | {base + t.parquet_path for t in meta.tables}
     expected |= {base + f"sources/{p.name}" for p in (repo / "sources").glob("*.txt")}
     assert expected <= names, expected - names
     assert not [n for n in names if n.startswith(("tests/", "scripts/")) or "/tests/" in n or "conftest" in n]
@@ -153,7 +153,7 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
         "import json, china_russia_diplomacy as crd\n"
         "frames = crd.load_all()\n"
         "print(json.dumps({'version': crd.__version__, 'verify': crd.verify(), 'cite': crd.cite('bibtex'),"
-        " 'rows': {k: len(v) for k, v in frames.items()}, 'file': crd.__file__}))\n"
+        " 'cff': crd.cite('cff'), 'rows': {k: len(v) for k, v in frames.items()}, 'file': crd.__file__}))\n"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
     proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
@@ -163,6 +163,9 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
     assert out["verify"] == []
     version = read_metadata(repo).version
     assert out["version"] == version and version in out["cite"]
+    import yaml
+
+    assert yaml.safe_load(out["cff"]) == yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
     expected_rows = {}
     for t in read_metadata(repo).tables:
         with (repo / t.csv_path).open(encoding="utf-8", newline="") as fh:

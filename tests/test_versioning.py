@@ -80,3 +80,20 @@ def test_changelog_follows_keep_a_changelog(repo):
 ])
 def test_top_changelog_entry_parsing(text, expected):
     assert top_changelog_version(text) == expected
+
+
+def test_top_changelog_entry_states_the_current_row_counts(repo):
+    """The data table of the top entry (pasted from `changelog-entry`) must match the CSVs being released."""
+    import csv
+
+    from china_russia_diplomacy.metadata import read_metadata
+
+    text = (repo / "CHANGELOG.md").read_text(encoding="utf-8")
+    version = top_changelog_version(text)
+    entry = text.split(f"## [{version}]", 1)[1].split("\n## [", 1)[0]
+    stated = dict(re.findall(r"^\| `(\w+)` \| (\d+) \|", entry, re.MULTILINE))
+    actual = {}
+    for t in read_metadata(repo).tables:
+        with (repo / t.csv_path).open(encoding="utf-8", newline="") as fh:
+            actual[t.name] = str(sum(1 for _ in csv.DictReader(fh)))
+    assert stated == actual, "paste `china-russia-diplomacy changelog-entry PREV .` into the top CHANGELOG entry"
