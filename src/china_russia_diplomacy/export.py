@@ -14,12 +14,13 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
-from . import sqlite_export
+from . import file_export, sqlite_export
 
 Writer = Callable[[Path, Path], list[Path]]
 
 FORMATS: dict[str, Writer] = {
     "sqlite": sqlite_export.write,
+    **file_export.WRITERS,  # csv, parquet, xlsx, json: one file per table + codebook.md in a directory
 }
 
 # Where a format goes when ``--output`` is not given (relative to the current directory). Formats not
