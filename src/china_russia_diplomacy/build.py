@@ -43,6 +43,15 @@ class BuildContext:
 
 Generator = Callable[[BuildContext], dict[str, bytes]]
 
+# Optional progress callback: ``progress(step_description, steps_done, steps_total)``, called before each
+# step. Build itself prints nothing; the CLI draws a progress bar with it when stdout is a terminal.
+Progress = Callable[[str, int, int], None]
+
+
+def _steps() -> int:
+    """Steps reported to a progress callback: read, core outputs, each generator, stage+validate, install."""
+    return 4 + len(GENERATOR_MODULES)
+
 
 def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
     """Parquet twins and the descriptor (which records their bytes and hashes)."""
@@ -68,17 +77,21 @@ def generators() -> list[Generator]:
     return [importlib.import_module(f"{__package__}.{name}").generate for name in GENERATOR_MODULES]
 
 
-def compute_outputs(package_dir: Path) -> tuple[dict[str, bytes], Report]:
+def compute_outputs(package_dir: Path, progress: Progress | None = None) -> tuple[dict[str, bytes], Report]:
     """Everything build would write, in memory; raises ValidationError on invalid input."""
+    note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
+    note("read and check the CSVs", 0, _steps())
     meta = read_metadata(package_dir)
     tables, _lines, findings = read_checked_tables(package_dir, meta)
     if findings:
         report = Report(str(package_dir), ["files", "pandera"], findings)
         raise ValidationError(report)
     ctx = BuildContext(package_dir, meta, tables)
+    note("Parquet and datapackage.json", 1, _steps())
     ctx.outputs.update(core_outputs(ctx))
-    for gen in generators():
+    for i, (name, gen) in enumerate(zip(GENERATOR_MODULES, generators()), start=2):
+        note(f"generate: {name}", i, _steps())
         ctx.outputs.update(gen(ctx))
     return ctx.outputs, Report(str(package_dir))
 
@@ -128,20 +141,24 @@ def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> lis
     return changed
 
 
-def build(package_dir: str | Path) -> tuple[list[str], Report]:
+def build(package_dir: str | Path, progress: Progress | None = None) -> tuple[list[str], Report]:
     """Build and validate the package in ``package_dir``; return the changed files and the report.
 
     Raises :class:`ValidationError` (nothing written) when the input or the staged result is invalid.
     """
+    note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
-    outputs, _ = compute_outputs(package_dir)
+    outputs, _ = compute_outputs(package_dir, progress)
+    note("validate the staged package", _steps() - 2, _steps())
     staging = _stage(package_dir, outputs)
     try:
         report = validate_package(staging)
         report.package_dir = str(package_dir)
         if not report.valid:
             raise ValidationError(report)
+        note("install changed files", _steps() - 1, _steps())
         changed = _install(package_dir, staging, outputs)
+        note("done", _steps(), _steps())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return changed, report

@@ -7,6 +7,7 @@ Each subcommand lives in its own module; this file only parses arguments and pri
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 from typing import Callable
@@ -38,6 +39,24 @@ def print_report(report, as_json: bool) -> None:
     console.print(table)
 
 
+@contextlib.contextmanager
+def _progress(enabled: bool = True):
+    """A rich progress bar fed by build's progress callback, only on a terminal (never in logs or pipes)."""
+    if not (enabled and sys.stdout.isatty()):
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("[bold]build[/bold] {task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total)
+
+        yield update
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from ._locate import find_package_dir
     from .build import build
@@ -45,7 +64,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     package_dir = find_package_dir(args.dir)
     try:
-        changed, report = build(package_dir)
+        with _progress(enabled=not args.json) as progress:
+            changed, report = build(package_dir, progress)
     except ValidationError as exc:
         print("build refused: the input does not validate; nothing was written.", file=sys.stderr)
         print_report(exc.report, args.json)

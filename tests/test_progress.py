@@ -1,0 +1,31 @@
+"""Progress reporting: build's optional callback, and the CLI bar only on a terminal."""
+
+from __future__ import annotations
+
+import pytest
+
+from china_russia_diplomacy import build as build_module
+from china_russia_diplomacy.cli import _progress
+
+
+@pytest.mark.slow
+def test_build_reports_every_step_in_order_and_ends_done(package_copy):
+    steps = []
+    build_module.build(package_copy, lambda step, done, total: steps.append((step, done, total)))
+    total = 4 + len(build_module.GENERATOR_MODULES)
+    assert {t for _, _, t in steps} == {total}
+    assert [d for _, d, _ in steps] == list(range(total + 1))
+    assert [s for s, _, _ in steps if s.startswith("generate: ")] == [f"generate: {m}" for m in build_module.GENERATOR_MODULES]
+    assert steps[-1] == ("done", total, total)
+
+
+def test_no_progress_bar_when_stdout_is_not_a_terminal(capsys):
+    with _progress(enabled=True) as progress:
+        assert progress is None
+    assert capsys.readouterr().out == ""
+
+
+def test_no_progress_bar_with_json_output_even_on_a_terminal(monkeypatch):
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    with _progress(enabled=False) as progress:
+        assert progress is None
