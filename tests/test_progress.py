@@ -29,3 +29,20 @@ def test_no_progress_bar_with_json_output_even_on_a_terminal(monkeypatch):
     monkeypatch.setattr("sys.stdout.isatty", lambda: True)
     with _progress(enabled=False) as progress:
         assert progress is None
+
+
+def test_terminal_report_counts_findings_by_table_and_rule_then_lists_each(monkeypatch, capsys):
+    from china_russia_diplomacy.cli import print_report
+    from china_russia_diplomacy.validation import Finding, Report
+
+    findings = [Finding("rules", "event_mentions", n, "event_id", "evt-0999", "foreign-key", "no row of events has it")
+                for n in range(2, 20)]
+    findings.append(Finding("pandera", "events", 7, "status", "happened", "enum", "not an allowed value"))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "160")
+    print_report(Report("/pkg", ["rules", "pandera"], findings), as_json=False)
+    out = capsys.readouterr().out
+    summary, _, details = out.partition("19 error(s) in /pkg")
+    assert "by table and rule" in summary and "18" in summary and "enum" in summary
+    for needle in ("event_mentions", "evt-0999", "happened", "not an allowed value", " 19 "):
+        assert needle in details

@@ -30,12 +30,31 @@ def print_report(report, as_json: bool) -> None:
         console.print(f"[green]valid[/green]: {report.package_dir} ({', '.join(report.layers)})")
         return
     findings = report.sorted_findings()
-    table = Table(title=f"{len(findings)} error(s) in {report.package_dir}", show_lines=False)
-    for col in ("layer", "table", "line", "column", "value", "rule", "message"):
-        table.add_column(col, overflow="fold")
+    if len(findings) > 15:
+        # Many findings usually share a cause (one bad ID breaks every reference): count them first.
+        from collections import Counter
+
+        summary = Table(title=f"{len(findings)} error(s) by table and rule", title_justify="left")
+        for col, justify in (("table", "left"), ("rule", "left"), ("errors", "right")):
+            summary.add_column(col, justify=justify, no_wrap=True)
+        for (tbl, rule), n in sorted(Counter((f.table, f.rule) for f in findings).items()):
+            summary.add_row(tbl, rule, str(n))
+        console.print(summary)
+    from rich import box
+
+    table = Table(title=f"{len(findings)} error(s) in {report.package_dir}", title_justify="left", show_lines=False,
+                  box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+    # Locations stay on one line; the value is cut short; the message takes the remaining width.
+    table.add_column("layer", no_wrap=True, style="dim")
+    table.add_column("table", no_wrap=True, style="bold")
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("column", no_wrap=True)
+    table.add_column("value", max_width=30, overflow="ellipsis", no_wrap=True, style="yellow")
+    table.add_column("rule", no_wrap=True, style="red")
+    table.add_column("message", ratio=1, overflow="fold")
     for f in findings:
         table.add_row(f.layer, f.table, "" if f.line is None else str(f.line), f.column or "",
-                      "" if f.value is None else f.value[:60], f.rule, f.message)
+                      "" if f.value is None else f.value, f.rule, f.message)
     console.print(table)
 
 
