@@ -108,7 +108,9 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
 
     base = _dir(package_dir)
     problems = []
-    for res in _descriptor(base)["resources"]:
+    # Read afresh, not through the load() cache: after a rebuild the cached descriptor has old hashes.
+    descriptor = json.loads((base / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
         for entry in (res, res.get("parquet")):
             if not entry:
                 continue

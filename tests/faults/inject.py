@@ -112,8 +112,13 @@ def assert_build_refuses(pkg: Path, table: str, rule: str | tuple[str, ...], lin
 
 
 def assert_caught(pkg: Path, table: str, rule: str | tuple[str, ...], line: int | None = None,
-                  column: str | None = None, *, build: bool = True) -> Finding:
-    """``validate_package`` reports the defect; ``build`` (unless told otherwise) refuses it too."""
+                  column: str | None = None, *, build: bool = False) -> Finding:
+    """``validate_package`` reports the defect; with ``build=True``, ``build`` must refuse it too.
+
+    Build refusal is checked for every cell- and file-level defect (it stops before computing outputs)
+    and, in ``test_build_faults``, for one defect of each other level: a refused build that reaches
+    the staged validation renders every generated file first, which costs seconds per fault.
+    """
     from china_russia_diplomacy.validation import validate_package
 
     found = assert_reported(validate_package(pkg), table, rule, line, column)

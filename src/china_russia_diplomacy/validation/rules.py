@@ -9,6 +9,7 @@ acyclic parent events, and cell hygiene (NFC, stray spaces, spreadsheet formulas
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import unicodedata
 from dataclasses import dataclass
@@ -192,6 +193,7 @@ def _precision_ok(precision: str, start: dt.date, end: dt.date) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)  # the pyparsing-based EDTF parser takes ~25 ms per string
 def _edtf_bounds(value: str) -> tuple[dt.date, dt.date]:
     from edtf import parse_edtf  # only validation needs the EDTF parser
 
