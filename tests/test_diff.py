@@ -59,6 +59,14 @@ def _version(pkg: Path) -> str:
     return json.loads((pkg / "schemas" / "package.json").read_text(encoding="utf-8"))["version"]
 
 
+def _add_event_row(pkg: Path, new_id: str, added_in: str) -> None:
+    rows = _rows(pkg, "events")
+    extra = list(rows[1])
+    extra[0] = new_id
+    extra[rows[0].index("added_in")] = added_in
+    _write(pkg, "events", rows + [extra])
+
+
 def _add_source_row(pkg: Path, new_id: str = "src-0999") -> None:
     rows = _rows(pkg, "sources")
     extra = list(rows[1])
@@ -205,3 +213,27 @@ def test_changelog_entry_counts_rows_per_table(old_new, capsys):
 ])
 def test_version_bump_classification(old, new, bump):
     assert version_bump(old, new) == bump
+
+
+def test_new_rows_must_carry_the_new_version_in_added_in(old_new):
+    old, new = old_new
+    version = _bumped(_version(old), "minor")
+    _set_version(new, version)
+    _add_event_row(new, "evt-0998", _version(old))  # stale added_in: the previous version
+    d = diff(old, new)
+    assert d.required_bump == "minor"
+    assert any("evt-0998" in p and "added_in" in p for p in d.problems())
+    rows = _rows(new, "events")
+    rows[-1][rows[0].index("added_in")] = version
+    _write(new, "events", rows)
+    assert diff(old, new).problems() == []
+
+
+def test_added_in_of_a_published_row_never_changes(old_new):
+    old, new = old_new
+    rows = _rows(new, "events")
+    col = rows[0].index("added_in")
+    rows[1][col] = "9.9.9"
+    _write(new, "events", rows)
+    _set_version(new, _bumped(_version(old), "patch"))
+    assert any("never changes" in p for p in diff(old, new).problems())

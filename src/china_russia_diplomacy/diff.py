@@ -78,6 +78,7 @@ class PackageDiff:
     data_changes: list[Change] = field(default_factory=list)
     tables: list[TableDiff] = field(default_factory=list)
     unretired_ids: list[str] = field(default_factory=list)
+    added_in_errors: list[str] = field(default_factory=list)
 
     @property
     def required_bump(self) -> str:
@@ -97,6 +98,7 @@ class PackageDiff:
                        f"but the changes require a {self.required_bump} bump")
         for rid in self.unretired_ids:
             out.append(f"published ID {rid} disappeared without being listed in schemas/retired_ids.json")
+        out += self.added_in_errors
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -109,6 +111,7 @@ class PackageDiff:
             "schema_changes": [asdict(c) for c in self.schema_changes],
             "data_changes": [asdict(c) for c in self.data_changes],
             "unretired_ids": self.unretired_ids,
+            "added_in_errors": self.added_in_errors,
             "tables": {
                 t.table: {
                     "old_rows": t.old_rows,
@@ -395,10 +398,31 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
     return diffs, changes, unretired
 
 
+def check_added_in(new: Version, tables: list[TableDiff]) -> list[str]:
+    """``added_in`` says which release first carried a row: new rows must carry the new version, and
+    an existing row's ``added_in`` never changes."""
+    out = []
+    for d in tables:
+        schema = new.schemas.get(d.table)
+        if schema is None or "added_in" not in [f["name"] for f in schema["fields"]]:
+            continue
+        by_key = {_key(r, _pk(schema)): r for r in new.rows.get(d.table, [])}
+        for key in d.added:
+            value = by_key.get(key, {}).get("added_in")
+            if value != new.version:
+                out.append(f"{d.table} {key}: new row has added_in {value!r}, expected {new.version!r}")
+        for key, cells in d.changed.items():
+            for c in cells:
+                if c.column == "added_in":
+                    out.append(f"{d.table} {key}: added_in changed from {c.old!r} to {c.new!r}; it never changes")
+    return out
+
+
 def diff_versions(old: Version, new: Version) -> PackageDiff:
     result = PackageDiff(old.version, new.version)
     result.schema_changes = compare_schemas(old, new)
     result.tables, result.data_changes, result.unretired_ids = compare_rows(old, new)
+    result.added_in_errors = check_added_in(new, result.tables)
     return result
 
 
