@@ -75,3 +75,14 @@ DEFECT_CLASSES: dict[str, str] = {
     "fault: invalid input refused by build": "build writes nothing when the input is invalid",
     "fault: non-reproducible build": "two builds, also under another time zone and locale, differ",
 }
+
+
+README_HEADING = "### Defect classes caught"
+
+
+def readme_list() -> str:
+    """The README's list of defect classes (checked against the README by test_catalogue)."""
+    lines = ["| defect class | injected as | result |", "|---|---|---|"]
+    for name, how in DEFECT_CLASSES.items():
+        lines.append(f"| {name} | {how} | caught |")
+    return "\n".join(lines)
