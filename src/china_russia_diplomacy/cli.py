@@ -142,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except ImportError as exc:
+        # An optional extra is missing (matplotlib for build, duckdb, datasette, openpyxl): the
+        # message names the pip command; a traceback would bury it.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
