@@ -23,6 +23,12 @@ DEFECT_CLASSES: dict[str, str] = {
     "cell: precision inconsistent with bounds": "date_precision that the bounds contradict",
     "cell: bad EDTF": "an unparsable date_edtf",
     "cell: EDTF disagrees with bounds": "a valid EDTF string for other dates",
+    # row level (rules between the columns of one row)
+    "row: quote date without its basis": "spoken_date given, spoken_date_basis emptied",
+    "row: translation flag and language disagree": "original_language given with is_translation false",
+    "row: aggregate without its count": "an aggregate agreement whose count_text is empty",
+    "row: added_in newer than the package": "added_in 99.0.0",
+    "row: aliases repeat the name": "the name listed again among the aliases",
     # table level
     "table: duplicate primary key": "two rows with the same ID",
     "table: duplicate composite key": "two event_participants rows with the same event, participant and role",
@@ -33,6 +39,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "table: event about itself": "about_event_id equal to event_id",
     "table: num_sources out of step": "num_sources differing from the distinct sources in event_mentions",
     "table: primary mention": "an event whose primary mention is missing",
+    "table: retired ID reused": "an ID listed in schemas/retired_ids.json still used",
     # provenance
     "provenance: evidence edited": "one character of the evidence changed",
     "provenance: offsets shifted": "evidence_start and evidence_end moved by one",
@@ -41,6 +48,8 @@ DEFECT_CLASSES: dict[str, str] = {
     "provenance: quote outside its evidence": "a quote text that does not occur in its evidence",
     "provenance: archived article altered": "one byte of an archived article changed (sha256 mismatch)",
     "provenance: archived article missing": "an archived article deleted",
+    "provenance: offsets outside the article": "evidence_end past the text, or not after evidence_start",
+    "provenance: char_count out of step": "sources.char_count differing from the article",
     # file level
     "file: UTF-8 BOM": "a byte order mark at the start of a CSV",
     "file: Latin-1 re-encoding": "a CSV re-saved as Latin-1",
@@ -60,6 +69,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "file: leading or trailing spaces": "a cell with a space before or after its text",
     "file: control character": "a vertical tab inside a text cell",
     "file: CSV injection": "a text cell starting with =, +, - or @",
+    "file: semicolon delimiter": "a CSV re-saved with ; as delimiter (a European-locale spreadsheet)",
     "file: unsafe resource path": "a ../ or absolute path in datapackage.json",
     # artifact level
     "artifact: Parquet hash mismatch": "a Parquet file changed after the build",
@@ -69,6 +79,9 @@ DEFECT_CLASSES: dict[str, str] = {
     "artifact: stale datapackage.json (schema edit)": "a schema description edited without a rebuild",
     "artifact: stale datapackage.json (version)": "the package version bumped without a rebuild",
     "artifact: datapackage.json missing": "the descriptor deleted",
+    "artifact: Parquet with other column types": "integers stored as text in a re-hashed Parquet file",
+    "artifact: datapackage.json not JSON": "a truncated descriptor",
+    "artifact: resource dropped from datapackage.json": "a table removed from the descriptor",
     "artifact: tampered installed package": "verify()/check() on an installed copy with a changed file",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",

@@ -70,15 +70,24 @@ def check_descriptor(package_dir: Path, descriptor: dict[str, Any], meta: Metada
 def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any], csv_table: pa.Table, spec) -> list[Finding]:
     import pyarrow.parquet as pq
 
-    from ..parquet_io import plain, sort_by_key
+    from ..parquet_io import plain, sort_by_key, storage_schema
 
     entry = res.get("parquet")
     if not entry or not safe_relative(entry.get("path", "")) or not (package_dir / entry["path"]).is_file():
         return []
     try:
-        stored = plain(pq.read_table(package_dir / entry["path"]))
+        raw = pq.read_table(package_dir / entry["path"])
     except Exception as exc:  # a corrupt file raises ArrowInvalid or OSError
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-unreadable", f"{type(exc).__name__}: {exc}")]
+    # Compare the stored types before any cast: a cast would turn text "2" back into an integer and hide
+    # a Parquet file whose users get other types than the schema promises.
+    storage = storage_schema(spec)
+    wrong = [f"{f.name} is {f.type}, not {storage.field(f.name).type}" for f in raw.schema
+             if f.name in storage.names and f.type != storage.field(f.name).type]
+    if wrong:
+        return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv",
+                        "Parquet column types differ from the schema (" + "; ".join(wrong) + "); run build")]
+    stored = plain(raw)
     expected = sort_by_key(csv_table, spec)
     if stored.column_names != expected.column_names:
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", "Parquet columns differ from the CSV; run build")]

@@ -9,8 +9,8 @@ acyclic parent events, and cell hygiene (NFC, stray spaces, spreadsheet formulas
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,9 +193,54 @@ def _precision_ok(precision: str, start: dt.date, end: dt.date) -> bool:
     return False
 
 
-@functools.lru_cache(maxsize=4096)  # the pyparsing-based EDTF parser takes ~25 ms per string
+_EDTF_DAY = r"(\d{4})-(\d{2})-(\d{2})"
+_EDTF_FAST = {
+    # The EDTF shapes the curation uses, checked without the grammar (the edtf parser's pyparsing
+    # grammar costs ~20 ms a string, most of a cold validate). Anything else goes to the parser;
+    # tests/test_schemas.py checks that both agree on every string in the data.
+    "day": re.compile(rf"{_EDTF_DAY}\Z"),
+    "month": re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z"),
+    "year": re.compile(r"(\d{4})\Z"),
+    "interval": re.compile(rf"{_EDTF_DAY}/{_EDTF_DAY}\Z"),
+    "window": re.compile(rf"\[{_EDTF_DAY}\.\.{_EDTF_DAY}\]\Z"),
+}
+
+
+def _edtf_fast(value: str) -> tuple[dt.date, dt.date] | None:
+    m = _EDTF_FAST["day"].match(value)
+    if m:
+        d = dt.date(*map(int, m.groups()))
+        return d, d
+    m = _EDTF_FAST["month"].match(value)
+    if m:
+        y, mo = int(m[1]), int(m[2])
+        nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
+        return dt.date(y, mo, 1), nxt - dt.timedelta(days=1)
+    m = _EDTF_FAST["year"].match(value)
+    if m:
+        return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    for shape in ("interval", "window"):
+        m = _EDTF_FAST[shape].match(value)
+        if m:
+            g = list(map(int, m.groups()))
+            lo, hi = dt.date(*g[:3]), dt.date(*g[3:])
+            return (lo, hi) if lo <= hi else None
+    return None
+
+
 def _edtf_bounds(value: str) -> tuple[dt.date, dt.date]:
-    from edtf import parse_edtf  # only validation needs the EDTF parser
+    """Lower and upper day of an EDTF string; raises on an invalid one."""
+    try:
+        fast = _edtf_fast(value)
+    except ValueError:  # e.g. 2025-02-30 matched the shape but is no calendar day
+        fast = None
+    if fast is not None:
+        return fast
+    return edtf_bounds_by_parser(value)
+
+
+def edtf_bounds_by_parser(value: str) -> tuple[dt.date, dt.date]:
+    from edtf import parse_edtf  # the reference EDTF parser; only validation needs it
 
     parsed = parse_edtf(value)
     lo, hi = parsed.lower_strict(), parsed.upper_strict()
@@ -357,9 +402,32 @@ def cell_hygiene(t: Tables) -> Iterator[Finding]:
                     yield f(spec.name, line, col, v, "control-character", "text contains a control character")
 
 
+def retired_ids(t: Tables) -> Iterator[Finding]:
+    """A published ID that was retired (``schemas/retired_ids.json``) must never be used again."""
+    import json
+
+    path = t.package_dir / "schemas" / "retired_ids.json"
+    if not path.is_file():  # an installed copy or a release carries the schemas inline, without this list
+        return
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8")).get("retired", [])
+    except (ValueError, AttributeError) as exc:
+        yield f("package", None, None, None, "retired-ids", f"schemas/retired_ids.json is not a valid list: {exc}")
+        return
+    retired = {e if isinstance(e, str) else e.get("id") for e in entries if isinstance(e, (str, dict))}
+    for spec in t.meta.tables:
+        if len(spec.primary_key) != 1:
+            continue
+        key = spec.primary_key[0]
+        for line, row in t.rows(spec.name):
+            if row.get(key) in retired:
+                yield f(spec.name, line, key, row[key], "retired-id",
+                        f"{row[key]} is listed in schemas/retired_ids.json: a retired ID is never reused")
+
+
 def run_rules(t: Tables) -> list[Finding]:
     texts, findings = archived_texts(t)
-    for rule in (foreign_keys, event_dates, event_mentions, parent_cycles, row_rules, cell_hygiene):
+    for rule in (foreign_keys, event_dates, event_mentions, parent_cycles, row_rules, cell_hygiene, retired_ids):
         findings.extend(rule(t))
     findings.extend(evidence(t, texts))
     return findings
