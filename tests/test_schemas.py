@@ -105,3 +105,20 @@ def test_parquet_types_follow_the_schema(meta):
 def test_retired_ids_file_is_well_formed(repo):
     retired = json.loads((repo / "schemas" / "retired_ids.json").read_text())
     assert isinstance(retired["retired"], list)
+
+
+def test_fast_edtf_reader_agrees_with_the_edtf_parser(repo):
+    """Regression guard for the validation shortcut: every EDTF string in the data, and tricky
+    ones, must get the same bounds from the fast path as from the reference `edtf` parser."""
+    import csv
+
+    from china_russia_diplomacy.validation.rules import _edtf_bounds, _edtf_fast, edtf_bounds_by_parser
+
+    with open(repo / "data" / "events.csv", newline="", encoding="utf-8") as fh:
+        values = {r["date_edtf"] for r in csv.DictReader(fh) if r["date_edtf"]}
+    values |= {"2024-02", "2025-12", "2023-02", "1945", "2025-05-07/2025-05-10", "[2025-01-07..2025-02-18]"}
+    for v in sorted(values):
+        assert _edtf_fast(v) == edtf_bounds_by_parser(v), v
+    for bad in ("2025-02-30", "2025-13", "May 2025", "2025-05-09T10"):
+        with pytest.raises(Exception):
+            _edtf_bounds(bad)
