@@ -101,14 +101,18 @@ INPUT_DIRS = ("data", "schemas", "sources")
 
 def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
-    for d in INPUT_DIRS:
-        src = package_dir / d
-        if src.is_dir():
-            shutil.copytree(src, staging / d, ignore=shutil.ignore_patterns("*.parquet"))
-    for rel, data in outputs.items():
-        target = staging / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    try:
+        for d in INPUT_DIRS:
+            src = package_dir / d
+            if src.is_dir():
+                shutil.copytree(src, staging / d, ignore=shutil.ignore_patterns("*.parquet"))
+        for rel, data in outputs.items():
+            target = staging / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except BaseException:  # a full disk while staging must not leave a half-written .staging-* behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 

@@ -85,6 +85,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "artifact: tampered installed package": "verify()/check() on an installed copy with a changed file",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
+    "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",
     "fault: invalid input refused by build": "build writes nothing when the input is invalid",
     "fault: non-reproducible build": "two builds, also under another time zone and locale, differ",
 }

@@ -76,6 +76,28 @@ def test_failing_generator_writes_nothing(pkg, monkeypatch):
     assert snapshot(pkg) == before
 
 
+@defect("fault: build fails while staging")
+def test_failure_while_staging_leaves_files_and_no_staging_directory(pkg, monkeypatch):
+    """A full disk while the staged copy is written: the package is untouched and no .staging-* is left."""
+    _valid_edit(pkg)
+    before = snapshot(pkg)
+    real_copytree = shutil.copytree
+    calls = []
+
+    def failing_copytree(src, dst, **kwargs):
+        calls.append(src)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_copytree(src, dst, **kwargs)
+
+    monkeypatch.setattr(build_module.shutil, "copytree", failing_copytree)
+    with pytest.raises(OSError, match="No space left"):
+        build(pkg)
+    monkeypatch.undo()
+    assert not list(pkg.glob(".staging-*")), "a failed build left its staging directory behind"
+    assert snapshot(pkg) == before
+
+
 def _rule_defect(pkg):
     t = CsvTable.open(pkg, "events")
     t.set(0, "num_sources", str(int(t.get(0, "num_sources")) + 1))
