@@ -88,3 +88,15 @@ def test_describe_is_a_codebook_from_the_schema():
     assert "primary key: event_id" in text
     assert "- weekday_resolved:" in text
     assert "parent_event_id -> events.event_id" in text
+
+
+def test_load_refuses_a_path_that_leaves_the_package(package_copy):
+    """Regression: an edited datapackage.json could point load() at ../../etc/passwd."""
+    import json
+
+    descriptor = package_copy / "datapackage.json"
+    data = json.loads(descriptor.read_text(encoding="utf-8"))
+    data["resources"][1]["parquet"]["path"] = "../../outside.parquet"
+    descriptor.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match="unsafe parquet path"):
+        crd.load("events", package_dir=package_copy)

@@ -52,13 +52,17 @@ def schema(table: str, package_dir: str | Path | None = None) -> dict[str, Any]:
 
 def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str | Path | None = None) -> Path:
     """Filesystem path of a table's CSV or Parquet file (for readers in other tools)."""
+    from .validation.artifacts import safe_relative  # stdlib + pyarrow only, never frictionless/pandera
+
     base = _dir(package_dir)
     res = _resource(table, base)
-    if format == "csv":
-        return base / res["path"]
-    if format == "parquet":
-        return base / res["parquet"]["path"]
-    raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    rel = res["path"] if format == "csv" else res["parquet"]["path"]
+    # An edited datapackage.json must not make load() read files outside the package.
+    if not isinstance(rel, str) or not safe_relative(rel):
+        raise ValueError(f"{table}: unsafe {format} path {rel!r} in datapackage.json; it must be relative and stay inside the package")
+    return base / rel
 
 
 def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None):
