@@ -25,6 +25,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "cell: EDTF disagrees with bounds": "a valid EDTF string for other dates",
     # row level (rules between the columns of one row)
     "row: quote date without its basis": "spoken_date given, spoken_date_basis emptied",
+    "row: signing date without its basis": "signed_date given, signed_date_basis emptied",
     "row: translation flag and language disagree": "original_language given with is_translation false",
     "row: aggregate without its count": "an aggregate agreement whose count_text is empty",
     "row: added_in newer than the package": "added_in 99.0.0",

@@ -24,6 +24,15 @@ def test_spoken_date_without_basis_is_reported(pkg):
     assert_caught(pkg, "quotes", "date-basis-pair", t.line(i), "spoken_date_basis")
 
 
+@defect("row: signing date without its basis")
+def test_signed_date_without_basis_is_reported(pkg):
+    t = CsvTable.open(pkg, "agreements")
+    i = t.filled("signed_date_basis")
+    t.set(i, "signed_date_basis", "")
+    t.save()
+    assert_caught(pkg, "agreements", "date-basis-pair", t.line(i), "signed_date_basis")
+
+
 @defect("row: translation flag and language disagree")
 def test_original_language_without_translation_flag_is_reported(pkg):
     t = CsvTable.open(pkg, "quotes")

@@ -358,10 +358,13 @@ def row_rules(t: Tables) -> Iterator[Finding]:
                     yield f(spec.name, line, "added_in", v, "added-in", f"added_in {v} is newer than the package version {version}")
             except ValueError:
                 pass
+    for table, date_col in (("quotes", "spoken_date"), ("agreements", "signed_date")):
+        basis_col = f"{date_col}_basis"
+        for line, row in t.rows(table):
+            if (row.get(date_col) is None) != (row.get(basis_col) is None):
+                yield f(table, line, basis_col, row.get(basis_col), "date-basis-pair",
+                        f"{date_col} and {basis_col} must be both given or both empty")
     for line, row in t.rows("quotes"):
-        if (row.get("spoken_date") is None) != (row.get("spoken_date_basis") is None):
-            yield f("quotes", line, "spoken_date_basis", row.get("spoken_date_basis"), "date-basis-pair",
-                    "spoken_date and spoken_date_basis must be both given or both empty")
         if row.get("original_language") and row.get("is_translation") is not True:
             yield f("quotes", line, "original_language", row["original_language"], "translation-language",
                     "original_language is given but is_translation is not true")
