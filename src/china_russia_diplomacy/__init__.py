@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-_LOADER = ("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check")
-_SQL = ("connect",)  # DuckDB, an optional extra: imported only when connect() is called
-_CITATION = ("cite",)
-__all__ = [*_LOADER, *_SQL, *_CITATION, "__version__"]
+# Public attribute -> the module that defines it. DuckDB (connect) is an optional extra, imported
+# only when connect() is first used.
+_EXPORTS = {
+    **dict.fromkeys(("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check"), "loader"),
+    "connect": "sql",
+    "cite": "citation",
+}
+__all__ = [*_EXPORTS, "__version__"]
 
 
 def _version() -> str:
@@ -34,27 +38,14 @@ def _version() -> str:
 def __getattr__(name: str) -> Any:
     if name == "__version__":
         value = _version()
-        globals()[name] = value
-        return value
-    if name in _LOADER:
-        from . import loader
+    elif name in _EXPORTS:
+        import importlib
 
-        value = getattr(loader, name)
-        globals()[name] = value
-        return value
-    if name in _SQL:
-        from . import sql
-
-        value = getattr(sql, name)
-        globals()[name] = value
-        return value
-    if name in _CITATION:
-        from . import citation
-
-        value = getattr(citation, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:
