@@ -77,3 +77,18 @@ def test_crash_while_installing_restores_every_file(package_copy, monkeypatch):
     with pytest.raises(OSError, match="injected"):
         build(package_copy)
     assert snapshot(package_copy) == before
+
+
+@pytest.mark.parametrize("damage", ["truncated JSON", "unsupported type"])
+def test_broken_schema_is_refused_with_its_file_named(package_copy, damage):
+    """Regression: a broken schema file made build crash with a JSON or Arrow traceback."""
+    schema = package_copy / "schemas" / "quotes.json"
+    text = schema.read_text(encoding="utf-8")
+    schema.write_text(text[:40] if damage == "truncated JSON" else text.replace('"type": "date"', '"type": "datetime"'),
+                      encoding="utf-8")
+    before = snapshot(package_copy)
+    with pytest.raises(ValidationError) as exc:
+        build(package_copy)
+    finding = exc.value.report.findings[0]
+    assert finding.rule == "schema-error" and "schemas/quotes.json" in finding.message
+    assert snapshot(package_copy) == before

@@ -20,9 +20,9 @@ from typing import Callable
 import pyarrow as pa
 
 from .descriptor import build_descriptor, dumps
-from .metadata import Metadata, read_metadata
+from .metadata import Metadata, SchemaError, read_metadata
 from .parquet_io import parquet_bytes
-from .validation import Report, ValidationError, read_checked_tables, validate_package
+from .validation import Finding, Report, ValidationError, read_checked_tables, validate_package
 
 
 @dataclass
@@ -82,7 +82,11 @@ def compute_outputs(package_dir: Path, progress: Progress | None = None) -> tupl
     note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
     note("read and check the CSVs", 0, _steps())
-    meta = read_metadata(package_dir)
+    try:
+        meta = read_metadata(package_dir)
+    except SchemaError as exc:
+        raise ValidationError(Report(str(package_dir), ["files"], [
+            Finding("files", "package", None, None, None, "schema-error", str(exc))])) from None
     tables, _lines, findings = read_checked_tables(package_dir, meta)
     if findings:
         report = Report(str(package_dir), ["files", "pandera"], findings)

@@ -123,14 +123,39 @@ def _table(name: str, title: str, description: str, schema: dict[str, Any]) -> T
     return TableSpec(name, title, description, schema, tuple(FieldSpec(f) for f in schema["fields"]))
 
 
+SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
+
+
+class SchemaError(ValueError):
+    """A hand-written schema file is unreadable or uses something the build cannot type."""
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SchemaError(f"{path.parent.name}/{path.name} is missing") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SchemaError(f"{path.parent.name}/{path.name} is not valid UTF-8 JSON: {exc}") from None
+
+
 def read_metadata(package_dir: Path) -> Metadata:
-    """Read the hand-written schemas of a source tree (``schemas/``)."""
+    """Read the hand-written schemas of a source tree (``schemas/``); raise SchemaError naming the
+    file and the problem when one cannot be read or uses an unsupported field type."""
     schemas = Path(package_dir) / "schemas"
-    package = json.loads((schemas / "package.json").read_text(encoding="utf-8"))
+    package = _read_json(schemas / "package.json")
     tables = []
-    for res in package["resources"]:
-        schema = json.loads((schemas / f"{res['name']}.json").read_text(encoding="utf-8"))
+    for res in package.get("resources", []):
+        schema = _read_json(schemas / f"{res['name']}.json")
+        for f in schema.get("fields", []):
+            if f.get("type", "string") not in SUPPORTED_TYPES:
+                raise SchemaError(f"schemas/{res['name']}.json: field {f.get('name')!r} has type {f.get('type')!r}; "
+                                  f"supported: {', '.join(SUPPORTED_TYPES)}")
+            if "name" not in f:
+                raise SchemaError(f"schemas/{res['name']}.json: a field has no name")
         tables.append(_table(res["name"], res.get("title", res["name"]), res.get("description", ""), schema))
+    if not tables:
+        raise SchemaError("schemas/package.json lists no resources")
     return Metadata(package, tuple(tables))
 
 
