@@ -115,7 +115,7 @@ def zenodo_record(meta: Metadata, date_released: str | None) -> dict[str, Any]:
     return record
 
 
-def _date_from_changelog(package_dir: Path, version: str) -> str | None:
+def release_date(package_dir: Path, version: str) -> str | None:
     changelog = package_dir / "CHANGELOG.md"
     if not changelog.is_file():
         return None
@@ -124,7 +124,7 @@ def _date_from_changelog(package_dir: Path, version: str) -> str | None:
 
 def generate(ctx) -> dict[str, bytes]:
     """Build generator: ``CITATION.cff`` and ``.zenodo.json``."""
-    date = _date_from_changelog(ctx.package_dir, ctx.meta.version)
+    date = release_date(ctx.package_dir, ctx.meta.version)
     return {
         "CITATION.cff": cff_text(citation_record(ctx.meta, date)).encode("utf-8"),
         ".zenodo.json": (json.dumps(zenodo_record(ctx.meta, date), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
@@ -148,7 +148,7 @@ def installed_record(package_dir: str | Path | None = None) -> dict[str, Any]:
             record["date-released"] = str(record["date-released"])
         return record
     meta = load_metadata(base)
-    return citation_record(meta, _date_from_changelog(base, meta.version))
+    return citation_record(meta, release_date(base, meta.version))
 
 
 def _author_names(record: dict[str, Any]) -> list[str]:
@@ -163,7 +163,7 @@ def _author_names(record: dict[str, Any]) -> list[str]:
     return names
 
 
-def _apa(record: dict[str, Any]) -> str:
+def apa_text(record: dict[str, Any]) -> str:
     names = _author_names(record)
     authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
     year = str(record["date-released"])[:4] if record.get("date-released") else "n.d."
@@ -172,7 +172,7 @@ def _apa(record: dict[str, Any]) -> str:
     return f"{authors} ({year}). {record['title']} (Version {record['version']}) [Data set].{url}"
 
 
-def _bibtex(record: dict[str, Any]) -> str:
+def bibtex_text(record: dict[str, Any]) -> str:
     def esc(s: str) -> str:
         return s.replace("\\", "\\textbackslash{}").replace("{", "\\{").replace("}", "\\}").replace("&", "\\&").replace("%", "\\%")
 
@@ -203,7 +203,7 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None) -> str:
     record = installed_record(package_dir)
     if format == "cff":
         return cff_text(record)
-    return _apa(record) if format == "apa" else _bibtex(record)
+    return apa_text(record) if format == "apa" else bibtex_text(record)
 
 
 def register(subparsers) -> None:

@@ -160,8 +160,8 @@ def _citation(meta: Metadata, package_dir) -> tuple[str, str | None]:
     """BibTeX for this version and its release date, from the same record as CITATION.cff."""
     from . import citation
 
-    released = citation._date_from_changelog(package_dir, meta.version)
-    return citation._bibtex(citation.citation_record(meta, released)), released
+    released = citation.release_date(package_dir, meta.version)
+    return citation.bibtex_text(citation.citation_record(meta, released)), released
 
 
 def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_published: str | None = None) -> dict[str, Any]:

@@ -117,7 +117,7 @@ def _readme_rows(meta) -> list[list[Any]]:
     pkg = meta.package
     licenses = ", ".join(lic.get("name", "") for lic in pkg.get("licenses", []))
     try:
-        cite = citation._apa(citation.citation_record(meta, None))
+        cite = citation.apa_text(citation.citation_record(meta, None))
     except (KeyError, ValueError):
         cite = f"{pkg.get('title', meta.name)}, version {meta.version}"
     rows: list[list[Any]] = [
