@@ -111,13 +111,13 @@ def _text_cell(ws, row: int, col: int, value: str):
     return cell
 
 
-def _readme_rows(meta) -> list[list[Any]]:
+def _readme_rows(meta, released: str | None = None) -> list[list[Any]]:
     from . import citation
 
     pkg = meta.package
     licenses = ", ".join(lic.get("name", "") for lic in pkg.get("licenses", []))
     try:
-        cite = citation.apa_text(citation.citation_record(meta, None))
+        cite = citation.apa_text(citation.citation_record(meta, released))
     except (KeyError, ValueError):
         cite = f"{pkg.get('title', meta.name)}, version {meta.version}"
     rows: list[list[Any]] = [
@@ -140,7 +140,7 @@ def _readme_rows(meta) -> list[list[Any]]:
     return rows
 
 
-def workbook_bytes(meta, tables) -> bytes:
+def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
     """The xlsx workbook: a README/codebook sheet, then one sheet per table."""
     import io
 
@@ -154,7 +154,7 @@ def workbook_bytes(meta, tables) -> bytes:
     wb.properties.created = wb.properties.modified = fixed  # no clock in the file
     readme = wb.active
     readme.title = "README"
-    for r, values in enumerate(_readme_rows(meta), start=1):
+    for r, values in enumerate(_readme_rows(meta, released), start=1):
         for c, v in enumerate(values, start=1):
             _text_cell(readme, r, c, str(v))
     readme["A1"].font = Font(bold=True, size=13)
@@ -196,7 +196,10 @@ def write_xlsx(package_dir: Path, output: Path) -> list[Path]:
     except ImportError:
         raise ImportError("xlsx export needs openpyxl: pip install 'china-russia-diplomacy[xlsx]'") from None
     meta, tables = _package(package_dir)
-    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables), CODEBOOK_NAME: _codebook(meta, tables)})
+    from .citation import release_date
+
+    released = release_date(package_dir, meta.version)  # cite with the release year, as CITATION.cff does
+    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables, released), CODEBOOK_NAME: _codebook(meta, tables)})
 
 
 WRITERS: dict[str, Callable[[Path, Path], list[Path]]] = {
