@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from package_edits import copy_parts
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE_PARTS = ("data", "schemas", "sources", "datapackage.json", "README.md")
@@ -13,20 +13,8 @@ PACKAGE_PARTS = ("data", "schemas", "sources", "datapackage.json", "README.md")
 
 def copy_package(dest: Path) -> Path:
     """Copy the package's inputs and generated files (not the code) to ``dest``."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PACKAGE_PARTS:
-        src = REPO / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        elif src.is_file():
-            shutil.copy2(src, dest / part)
-    for extra in ("CHANGELOG.md", "CITATION.cff", ".zenodo.json", "croissant.json", "docs", "LICENSE", "LICENSE-DATA"):
-        src = REPO / extra
-        if src.is_dir():
-            shutil.copytree(src, dest / extra)
-        elif src.is_file():
-            shutil.copy2(src, dest / extra)
-    return dest
+    extras = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json", "croissant.json", "docs", "LICENSE", "LICENSE-DATA")
+    return copy_parts(REPO, dest, (*PACKAGE_PARTS, *extras))
 
 
 @pytest.fixture(scope="session")

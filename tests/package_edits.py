@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from typing import Iterable
+
+
+def copy_parts(src: Path, dest: Path, parts: Iterable[str]) -> Path:
+    """Copy the named files and directories of a package directory (those that exist) to ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in parts:
+        if (src / part).is_dir():
+            shutil.copytree(src / part, dest / part)
+        elif (src / part).is_file():
+            shutil.copy2(src / part, dest / part)
+    return dest
 
 
 def edit_cell(csv_path: Path, row: int, column: str, value: str) -> None:

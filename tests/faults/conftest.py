@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from package_edits import copy_parts
 
 from .catalogue import DEFECT_CLASSES
 
@@ -86,14 +87,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
     src = source_dir()
     if not sorted((src / "data").glob("*.csv")):
         pytest.fail(f"{src}/data has no CSV: the fault suite needs the curated tables to break")
-    dest = tmp_path_factory.mktemp("pristine") / "pkg"
-    dest.mkdir()
-    for name in COPIED:
-        s = src / name
-        if s.is_dir():
-            shutil.copytree(s, dest / name)
-        elif s.is_file():
-            shutil.copy2(s, dest / name)
+    dest = copy_parts(src, tmp_path_factory.mktemp("pristine") / "pkg", COPIED)
     for p in (dest / "sources").iterdir():
         p.chmod(0o644)  # the archive is read-only in the repository; copies must be breakable
     try:
