@@ -9,7 +9,7 @@ imports only the standard library so that it costs nothing at import time.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 DESCRIPTOR = "datapackage.json"
 ENV_VAR = "CHINA_RUSSIA_DIPLOMACY_DIR"
@@ -49,3 +49,10 @@ def find_package_dir(start: str | os.PathLike[str] | None = None) -> Path:
         if (candidate / "schemas" / "package.json").is_file():
             return candidate
     return installed_package_dir()
+
+
+def safe_relative(path: str) -> bool:
+    """True for a relative POSIX path that stays inside the package (no ``..``, drive or backslash):
+    the only kind of resource path the loader, ``verify()`` and validation will open."""
+    p = PurePosixPath(path)
+    return bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path

@@ -7,13 +7,12 @@ chosen backend are imported: never frictionless or pandera, so loading stays fas
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ._locate import installed_package_dir
+from ._locate import installed_package_dir, safe_relative
 
 Backend = Literal["pandas", "polars", "arrow"]
 BACKENDS = ("pandas", "polars", "arrow")
@@ -52,8 +51,6 @@ def schema(table: str, package_dir: str | Path | None = None) -> dict[str, Any]:
 
 def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str | Path | None = None) -> Path:
     """Filesystem path of a table's CSV or Parquet file (for readers in other tools)."""
-    from .validation.artifacts import safe_relative  # stdlib + pyarrow only, never frictionless/pandera
-
     base = _dir(package_dir)
     res = _resource(table, base)
     if format not in ("csv", "parquet"):
@@ -108,7 +105,7 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
     Returns an empty list when everything matches; otherwise one message per file that is missing or
     whose SHA-256 or size differs (a tampered or truncated file). Use :func:`check` to raise instead.
     """
-    from .validation.artifacts import safe_relative  # stdlib + pyarrow only, never frictionless/pandera
+    from .validation.artifacts import file_problems  # stdlib + pyarrow only, never frictionless/pandera
 
     base = _dir(package_dir)
     problems = []
@@ -116,22 +113,10 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
     descriptor = json.loads((base / "datapackage.json").read_text(encoding="utf-8"))
     for res in descriptor["resources"]:
         for entry in (res, res.get("parquet")):
-            if not entry:
-                continue
-            # An edited descriptor must not make verify() vouch for (or even read) a file outside the package.
-            if not isinstance(entry.get("path"), str) or not safe_relative(entry["path"]):
-                problems.append(f"{entry.get('path')}: unsafe path; it must be relative and stay inside the package")
-                continue
-            file = base / entry["path"]
-            if not file.is_file():
-                problems.append(f"{entry['path']}: missing")
-                continue
-            data = file.read_bytes()
-            digest = "sha256:" + hashlib.sha256(data).hexdigest()
-            if digest != entry["hash"]:
-                problems.append(f"{entry['path']}: sha256 is {digest}, datapackage.json says {entry['hash']}")
-            elif len(data) != entry["bytes"]:
-                problems.append(f"{entry['path']}: {len(data)} bytes, datapackage.json says {entry['bytes']}")
+            # file_problems never reads a path that leaves the package: an edited descriptor must not
+            # make verify() vouch for a file outside it.
+            if entry:
+                problems += [f"{entry.get('path')}: {detail}" for _, detail in file_problems(base, entry)]
     return problems
 
 

@@ -6,40 +6,42 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from .._locate import safe_relative
 from ..metadata import Metadata
 from .report import Finding
 
 LAYER = "files"
 
 
-def safe_relative(path: str) -> bool:
-    p = PurePosixPath(path)
-    return bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
+def file_problems(package_dir: Path, entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(rule, what is wrong) for one file entry of ``datapackage.json``: an unsafe path (not read),
+    a missing file, or bytes and SHA-256 that differ from the entry. Shared by validation and the
+    loader's ``verify()``, so both check files the same way."""
+    path = entry.get("path", "")
+    if not isinstance(path, str) or not safe_relative(path):
+        return [("unsafe-path", "unsafe path; it must be relative and stay inside the package")]
+    file = package_dir / path
+    if not file.is_file():
+        return [("file-missing", "missing")]
+    data = file.read_bytes()
+    out = []
+    digest = "sha256:" + hashlib.sha256(data).hexdigest()
+    if entry.get("hash") is not None and digest != entry["hash"]:
+        out.append(("hash", f"sha256 is {digest}, datapackage.json says {entry['hash']}: the file changed after the build"))
+    if entry.get("bytes") is not None and len(data) != entry["bytes"]:
+        out.append(("bytes", f"{len(data)} bytes, datapackage.json says {entry['bytes']}"))
+    return out
 
 
 def check_file(package_dir: Path, table: str, entry: dict[str, Any], what: str) -> list[Finding]:
-    path = entry.get("path", "")
-    if not isinstance(path, str) or not safe_relative(path):
-        return [Finding(LAYER, table, None, None, str(path), "unsafe-path",
-                        f"{what} path {path!r} must be relative and stay inside the package")]
-    file = package_dir / path
-    if not file.is_file():
-        return [Finding(LAYER, table, None, None, path, "file-missing", f"{what} {path} is missing")]
-    data = file.read_bytes()
-    out = []
-    if entry.get("bytes") is not None and len(data) != entry["bytes"]:
-        out.append(Finding(LAYER, table, None, None, path, "bytes",
-                           f"{path} has {len(data)} bytes, datapackage.json says {entry['bytes']}"))
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    if entry.get("hash") is not None and digest != entry["hash"]:
-        out.append(Finding(LAYER, table, None, None, path, "hash",
-                           f"{path} has {digest}, datapackage.json says {entry['hash']}: the file changed after the build"))
-    return out
+    path = str(entry.get("path", ""))
+    return [Finding(LAYER, table, None, None, path, rule, f"{what} {path}: {detail}")
+            for rule, detail in file_problems(package_dir, entry)]
 
 
 def check_descriptor(package_dir: Path, descriptor: dict[str, Any], meta: Metadata) -> list[Finding]:
