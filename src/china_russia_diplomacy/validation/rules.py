@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -33,14 +33,19 @@ class Tables:
     frames: dict[str, pd.DataFrame]
     lines: dict[str, list[int]]
     package_dir: Path
+    _records: dict[str, list[tuple[int | None, dict]]] = field(default_factory=dict, repr=False)
 
     def rows(self, table: str) -> Iterator[tuple[int | None, dict]]:
-        frame = self.frames.get(table)
-        if frame is None:
-            return
-        lines = self.lines.get(table, [])
-        for i, rec in enumerate(frame.to_dict("records")):
-            yield (lines[i] if i < len(lines) else None), {k: _clean(v) for k, v in rec.items()}
+        """(CSV line, cleaned row) pairs; converted once per table, since most rules walk several tables.
+        Callers must not mutate the row dicts."""
+        if table not in self._records:
+            frame = self.frames.get(table)
+            lines = self.lines.get(table, [])
+            self._records[table] = [] if frame is None else [
+                ((lines[i] if i < len(lines) else None), {k: _clean(v) for k, v in rec.items()})
+                for i, rec in enumerate(frame.to_dict("records"))
+            ]
+        return iter(self._records[table])
 
 
 def _clean(v):
