@@ -18,7 +18,7 @@ from typing import Iterator
 
 import pandas as pd
 
-from ..metadata import Metadata, TableSpec
+from ..metadata import Metadata
 from .report import Finding
 
 LAYER = "rules"
@@ -292,14 +292,12 @@ def event_dates(t: Tables) -> Iterator[Finding]:
 def event_mentions(t: Tables) -> Iterator[Finding]:
     if "events" not in t.frames or "event_mentions" not in t.frames:
         return
-    mentions = t.frames["event_mentions"]
     by_event: dict[str, set] = {}
     primaries: dict[str, list[dict]] = {}
     for _, row in t.rows("event_mentions"):
         by_event.setdefault(row["event_id"], set()).add(row["source_id"])
         if row.get("is_primary"):
             primaries.setdefault(row["event_id"], []).append(row)
-    del mentions
     for line, row in t.rows("events"):
         eid = row["event_id"]
         sources = by_event.get(eid, set())
