@@ -1,0 +1,123 @@
+"""Event dates: bounds, precision and the EDTF string agree."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from ..report import Finding
+from .base import Tables, f
+
+def _precision_ok(precision: str, start: dt.date, end: dt.date) -> bool:
+    days = (end - start).days + 1
+    if precision == "day":
+        return days == 1
+    if precision == "days":
+        return 2 <= days <= 31
+    if precision == "week":
+        return 2 <= days <= 7
+    if precision == "month":
+        nxt = (end + dt.timedelta(days=1))
+        return start.day == 1 and start.year == end.year and start.month == end.month and nxt.day == 1
+    if precision == "season":
+        return 8 <= days <= 100
+    if precision == "year":
+        return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year
+    if precision == "years":
+        return days > 366
+    if precision == "window":
+        return days >= 2
+    return False
+
+
+_EDTF_DAY = r"(\d{4})-(\d{2})-(\d{2})"
+_EDTF_FAST = {
+    # The EDTF shapes the curation uses, checked without the grammar (the edtf parser's pyparsing
+    # grammar costs ~20 ms a string, most of a cold validate). Anything else goes to the parser;
+    # tests/test_schemas.py checks that both agree on every string in the data.
+    "day": re.compile(rf"{_EDTF_DAY}\Z"),
+    "month": re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z"),
+    "year": re.compile(r"(\d{4})\Z"),
+    "interval": re.compile(rf"{_EDTF_DAY}/{_EDTF_DAY}\Z"),
+    "window": re.compile(rf"\[{_EDTF_DAY}\.\.{_EDTF_DAY}\]\Z"),
+}
+
+
+def _edtf_fast(value: str) -> tuple[dt.date, dt.date] | None:
+    m = _EDTF_FAST["day"].match(value)
+    if m:
+        d = dt.date(*map(int, m.groups()))
+        return d, d
+    m = _EDTF_FAST["month"].match(value)
+    if m:
+        y, mo = int(m[1]), int(m[2])
+        nxt = dt.date(y + (mo == 12), mo % 12 + 1, 1)
+        return dt.date(y, mo, 1), nxt - dt.timedelta(days=1)
+    m = _EDTF_FAST["year"].match(value)
+    if m:
+        return dt.date(int(m[1]), 1, 1), dt.date(int(m[1]), 12, 31)
+    for shape in ("interval", "window"):
+        m = _EDTF_FAST[shape].match(value)
+        if m:
+            g = list(map(int, m.groups()))
+            lo, hi = dt.date(*g[:3]), dt.date(*g[3:])
+            return (lo, hi) if lo <= hi else None
+    return None
+
+
+def _edtf_bounds(value: str) -> tuple[dt.date, dt.date]:
+    """Lower and upper day of an EDTF string; raises on an invalid one."""
+    try:
+        fast = _edtf_fast(value)
+    except ValueError:  # e.g. 2025-02-30 matched the shape but is no calendar day
+        fast = None
+    if fast is not None:
+        return fast
+    return edtf_bounds_by_parser(value)
+
+
+def edtf_bounds_by_parser(value: str) -> tuple[dt.date, dt.date]:
+    from edtf import parse_edtf  # the reference EDTF parser; only validation needs it
+
+    parsed = parse_edtf(value)
+    lo, hi = parsed.lower_strict(), parsed.upper_strict()
+    return dt.date(*lo[:3]), dt.date(*hi[:3])
+
+
+def event_dates(t: Tables) -> Iterator[Finding]:
+    for line, row in t.rows("events"):
+        start, end, precision, edtf, basis = (row.get(k) for k in ("date_start", "date_end", "date_precision", "date_edtf", "date_basis"))
+        if (start is None) != (end is None):
+            yield f("events", line, "date_end" if end is None else "date_start", None, "date-bounds-pair",
+                    "date_start and date_end must be both given or both empty")
+            continue
+        if start is None:
+            for col in ("date_precision", "date_edtf"):
+                if row.get(col) is not None:
+                    yield f("events", line, col, row[col], "date-undated", f"{col} is given but the date bounds are empty")
+            if basis not in (None, "undated"):
+                yield f("events", line, "date_basis", basis, "date-undated", "an event without bounds must have date_basis 'undated'")
+            continue
+        if basis == "undated":
+            yield f("events", line, "date_basis", basis, "date-undated", "date_basis is 'undated' but bounds are given")
+        if start > end:
+            yield f("events", line, "date_start", start, "date-order", f"date_start {start} is after date_end {end}")
+            continue
+        if precision is None:
+            yield f("events", line, "date_precision", None, "date-precision", "date_precision is required when bounds are given")
+        elif not _precision_ok(precision, start, end):
+            yield f("events", line, "date_precision", precision, "date-precision",
+                    f"precision {precision!r} is inconsistent with bounds {start}..{end} ({(end - start).days + 1} days)")
+        if edtf is None:
+            yield f("events", line, "date_edtf", None, "edtf", "date_edtf is required when bounds are given")
+            continue
+        try:
+            lo, hi = _edtf_bounds(edtf)
+        except Exception as exc:  # the EDTF parser raises its own error types
+            yield f("events", line, "date_edtf", edtf, "edtf", f"not a valid EDTF string ({type(exc).__name__})")
+            continue
+        if (lo, hi) != (start, end):
+            yield f("events", line, "date_edtf", edtf, "edtf",
+                    f"EDTF bounds {lo}..{hi} differ from date_start..date_end {start}..{end}")
+
