@@ -147,9 +147,14 @@ def test_removed_published_id_is_major_and_fails_even_with_a_major_bump_unless_r
         ("events", lambda s: _field(s, "num_sources")["constraints"].update(minimum=2), "major"),
         ("events", lambda s: s["fields"].append({"name": "weather", "type": "string"}), "minor"),
         ("events", lambda s: _field(s, "title").update(description="Changed wording."), "patch"),
+        ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[0-9]{4,}"), "minor"),
+        ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[0-9]{5}"), "major"),
+        ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[0-9]{3,4}"), "minor"),
+        ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[1-9][0-9]{3}"), "major"),
     ],
     ids=["retyped", "removed", "enum-narrowed", "enum-widened", "required-added", "required-dropped",
-         "minimum-raised", "field-added", "description"],
+         "minimum-raised", "field-added", "description", "id-pattern-widened-is-minor",
+         "id-pattern-moved-is-major", "id-pattern-with-more-lengths-is-minor", "id-pattern-narrowed-is-major"],
 )
 def test_schema_change_requires_the_recipes_bump(old_new, table, edit, level):
     old, new = old_new
@@ -237,3 +242,12 @@ def test_added_in_of_a_published_row_never_changes(old_new):
     _write(new, "events", rows)
     _set_version(new, _bumped(_version(old), "patch"))
     assert any("never changes" in p for p in diff(old, new).problems())
+
+
+def test_pattern_the_automaton_library_cannot_read_counts_as_tightened():
+    """A look-ahead is outside what greenery models: undecided must stay major, never a silent minor."""
+    from china_russia_diplomacy.pattern_order import pattern_loosened
+
+    assert pattern_loosened("evt-[0-9]{4}", "(?=evt)evt-[0-9]{4,}") is None
+    assert pattern_loosened("[A-Z]{3}", "[A-Z]{3}|[A-Z]{4}") is True
+    assert pattern_loosened("[A-Z]{3}|[A-Z]{4}", "[A-Z]{3}") is False

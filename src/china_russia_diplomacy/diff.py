@@ -291,7 +291,15 @@ def _constraint_changes(table: str, name: str, old: dict[str, Any], new: dict[st
         elif key in ("maximum", "maxLength", "exclusiveMaximum"):
             tight = a is None or (b is not None and b < a)
             out.append(Change("major" if tight else "minor", table, f"{where}: {key} {a} -> {b}"))
-        else:  # pattern and anything else: a change cannot be proven looser, so it counts as tightened
+        elif key == "pattern" and a is not None and b is not None:
+            from .pattern_order import pattern_loosened
+
+            looser = pattern_loosened(a, b)
+            level = "minor" if looser else "major"
+            how = "widened (every value it allowed still matches)" if looser else (
+                "changed: some values it allowed are refused now" if looser is False else "changed (not provably looser)")
+            out.append(Change(level, table, f"{where}: pattern {how}: {a!r} -> {b!r}"))
+        else:  # anything else: a change cannot be proven looser, so it counts as tightened
             level = "minor" if b is None else "major"
             out.append(Change(level, table, f"{where}: {key} {a!r} -> {b!r}"))
     return out

@@ -1,0 +1,28 @@
+"""Is one Table Schema ``pattern`` looser than another? Decided, not guessed, for ``diff``/``check-version``.
+
+A changed pattern used to count as a tightening (a major bump) because a change "cannot be proven looser".
+For the regular expressions a Table Schema uses (classes, repetition, alternation; implicitly anchored, as
+frictionless matches them) it can: ``old`` is no stricter than ``new`` exactly when the language of ``old``
+minus the language of ``new`` is empty. `greenery <https://github.com/qntm/greenery>`_ turns both into
+finite-state machines and answers that. A pattern it cannot parse (look-arounds, back-references) is
+reported as undecided, and the caller keeps the cautious answer.
+"""
+
+from __future__ import annotations
+
+
+def pattern_loosened(old: str, new: str) -> bool | None:
+    """True if every string matching ``old`` also matches ``new`` (the change loosens or keeps the
+    constraint), False if some string matching ``old`` is refused by ``new``, None if undecidable here."""
+    try:
+        from greenery import parse
+    except ImportError:  # pragma: no cover - greenery is a dependency; stay cautious without it
+        return None
+    try:
+        old_fsm, new_fsm = parse(old).to_fsm(), parse(new).to_fsm()
+        return (old_fsm - new_fsm).empty()
+    except Exception:  # greenery raises its own parse errors for syntax it does not model
+        return None
+
+
+__all__ = ["pattern_loosened"]
