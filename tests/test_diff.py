@@ -147,9 +147,14 @@ def test_removed_published_id_is_major_and_fails_even_with_a_major_bump_unless_r
         ("events", lambda s: _field(s, "num_sources")["constraints"].update(minimum=2), "major"),
         ("events", lambda s: s["fields"].append({"name": "weather", "type": "string"}), "minor"),
         ("events", lambda s: _field(s, "title").update(description="Changed wording."), "patch"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="(?:[A-Z]{3}|[A-Z]{4})"), "minor"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="[A-Z]{3,4}"), "major"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="(?:[A-Z]{2}|[A-Z]{4})"), "major"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="(?:[A-Z]{3})x|[A-Z]{4}"), "major"),
     ],
     ids=["retyped", "removed", "enum-narrowed", "enum-widened", "required-added", "required-dropped",
-         "minimum-raised", "field-added", "description"],
+         "minimum-raised", "field-added", "description", "pattern-alternative-added",
+         "pattern-rewritten-unprovable", "pattern-alternative-replaced", "pattern-old-not-a-whole-branch"],
 )
 def test_schema_change_requires_the_recipes_bump(old_new, table, edit, level):
     old, new = old_new

@@ -10,10 +10,12 @@ points the recipe leaves to the publisher (see RELEASING.md):
 
 - **major**: a table removed; a field removed, renamed (seen as removed + added), retyped or moved; a
   constraint tightened (``required``/``unique`` switched on, an allowed value dropped, a bound raised,
-  a pattern changed, a constraint or foreign key added); the primary key changed; a published ID
+  a pattern changed other than by adding alternatives, a constraint or foreign key added); the primary key changed; a published ID
   (the single-column primary key of an ID table) gone without being listed in
   ``schemas/retired_ids.json``.
-- **minor**: rows, tables or fields added; a constraint loosened; a published ID retired properly.
+- **minor**: rows, tables or fields added; a constraint loosened (a pattern loosens only when the old
+  pattern is kept whole as one alternative of the new, e.g. ``[A-Z]{3}`` -> ``(?:[A-Z]{3}|[A-Z]{4})``);
+  a published ID retired properly.
 - **patch**: a cell corrected; descriptions, titles and other metadata changed; a row of a table
   without its own ID (``event_participants``) removed as a correction.
 """
@@ -263,6 +265,52 @@ def _fk_key(fk: dict[str, Any]) -> str:
     return json.dumps(fk, sort_keys=True)
 
 
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """The top-level ``|`` branches of a regex, after one enclosing ``(?:...)`` group is unwrapped.
+
+    Parentheses, character classes and escapes are respected, so ``[|]`` or ``\\|`` do not split.
+    """
+    def split(p: str) -> tuple[list[str], bool]:
+        parts, depth, in_class, i, start = [], 0, False, 0, 0
+        whole_group = p.startswith("(?:") and p.endswith(")")
+        while i < len(p):
+            c = p[i]
+            if c == "\\":
+                i += 2
+                continue
+            if in_class:
+                in_class = c != "]"
+            elif c == "[":
+                in_class = True
+            elif c == "(":
+                depth += 1
+            elif c == ")":
+                depth -= 1
+                if depth == 0 and i != len(p) - 1:
+                    whole_group = False
+            elif c == "|" and depth == 0:
+                parts.append(p[start:i])
+                start = i + 1
+            i += 1
+        parts.append(p[start:])
+        return parts, whole_group and len(parts) == 1
+
+    parts, wrapped = split(pattern)
+    return split(pattern[3:-1])[0] if wrapped else parts
+
+
+def _pattern_loosened(old: Any, new: Any) -> bool:
+    """True when ``new`` provably accepts every value ``old`` accepts: ``old`` is one of its alternatives.
+
+    Patterns are matched whole (frictionless anchors them as ``^(...)$``-like, pandera with ``\\Z``),
+    so a value matching ``old`` matches the alternation that contains ``old`` as a branch.
+    """
+    if not isinstance(old, str) or not isinstance(new, str) or old == new:
+        return False
+    alternatives = _top_level_alternatives(new)
+    return len(alternatives) > 1 and old in alternatives
+
+
 def _constraint_changes(table: str, name: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     out = []
     where = f"{table}.{name}"
@@ -291,6 +339,8 @@ def _constraint_changes(table: str, name: str, old: dict[str, Any], new: dict[st
         elif key in ("maximum", "maxLength", "exclusiveMaximum"):
             tight = a is None or (b is not None and b < a)
             out.append(Change("major" if tight else "minor", table, f"{where}: {key} {a} -> {b}"))
+        elif key == "pattern" and _pattern_loosened(a, b):
+            out.append(Change("minor", table, f"{where}: pattern {a!r} -> {b!r} (alternatives added)"))
         else:  # pattern and anything else: a change cannot be proven looser, so it counts as tightened
             level = "minor" if b is None else "major"
             out.append(Change(level, table, f"{where}: {key} {a!r} -> {b!r}"))
