@@ -151,10 +151,14 @@ def test_removed_published_id_is_major_and_fails_even_with_a_major_bump_unless_r
         ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[0-9]{5}"), "major"),
         ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[0-9]{3,4}"), "minor"),
         ("events", lambda s: _field(s, "event_id")["constraints"].update(pattern="evt-[1-9][0-9]{3}"), "major"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="(?:[A-Z]{3}|[A-Z]{4})"), "minor"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="[A-Z]{3,4}"), "minor"),
+        ("events", lambda s: _field(s, "location_country")["constraints"].update(pattern="(?:[A-Z]{2}|[A-Z]{4})"), "major"),
     ],
     ids=["retyped", "removed", "enum-narrowed", "enum-widened", "required-added", "required-dropped",
          "minimum-raised", "field-added", "description", "id-pattern-widened-is-minor",
-         "id-pattern-moved-is-major", "id-pattern-with-more-lengths-is-minor", "id-pattern-narrowed-is-major"],
+         "id-pattern-moved-is-major", "id-pattern-with-more-lengths-is-minor", "id-pattern-narrowed-is-major",
+         "pattern-alternative-added-is-minor", "pattern-range-widened-is-minor", "pattern-alternative-replaced-is-major"],
 )
 def test_schema_change_requires_the_recipes_bump(old_new, table, edit, level):
     old, new = old_new

@@ -10,10 +10,12 @@ points the recipe leaves to the publisher (see RELEASING.md):
 
 - **major**: a table removed; a field removed, renamed (seen as removed + added), retyped or moved; a
   constraint tightened (``required``/``unique`` switched on, an allowed value dropped, a bound raised,
-  a pattern changed, a constraint or foreign key added); the primary key changed; a published ID
+  a pattern changed other than by adding alternatives, a constraint or foreign key added); the primary key changed; a published ID
   (the single-column primary key of an ID table) gone without being listed in
   ``schemas/retired_ids.json``.
-- **minor**: rows, tables or fields added; a constraint loosened; a published ID retired properly.
+- **minor**: rows, tables or fields added; a constraint loosened (a pattern loosens only when the old
+  pattern is kept whole as one alternative of the new, e.g. ``[A-Z]{3}`` -> ``(?:[A-Z]{3}|[A-Z]{4})``);
+  a published ID retired properly.
 - **patch**: a cell corrected; descriptions, titles and other metadata changed; a row of a table
   without its own ID (``event_participants``) removed as a correction.
 """
