@@ -42,6 +42,10 @@ DESCRIPTION = (
 )
 
 
+class VersionError(RuntimeError):
+    """A version cannot be resolved, fetched or trusted; the message says which, and the way out."""
+
+
 def version_key(version: str) -> tuple[int, int, int]:
     """Sort key of a MAJOR.MINOR.PATCH version (a registry holds only plain semantic versions)."""
     if not SEMVER.match(version):
