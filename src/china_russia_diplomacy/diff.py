@@ -509,21 +509,28 @@ def render_text(d: PackageDiff, max_cells: int = 200) -> str:
     return "\n".join(lines)
 
 
-def changelog_section(d: PackageDiff) -> str:
-    """The data section of a CHANGELOG entry: row counts per table and what changed, from the diff."""
+def changelog_section(d: PackageDiff | dict[str, Any]) -> str:
+    """The data section of a CHANGELOG entry: row counts per table and what changed.
+
+    Printed from the JSON record of the diff (``PackageDiff.to_dict()``, the ``changes.json`` a release
+    archive ships), so the CHANGELOG and the machine-readable record cannot disagree.
+    """
+    record = d.to_dict() if isinstance(d, PackageDiff) else d
+    tables = record["tables"]
     lines = ["### Data", "", "| table | rows | added | removed | corrected |", "|---|---:|---:|---:|---:|"]
-    for t in d.tables:
-        lines.append(f"| `{t.table}` | {t.new_rows} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |")
-    corrections = [(t, k, cells) for t in d.tables for k, cells in t.changed.items()]
+    for name, t in tables.items():
+        lines.append(f"| `{name}` | {t['new_rows']} | {len(t['added'])} | {len(t['removed'])} | {len(t['changed'])} |")
+    corrections = [(name, k, cells) for name, t in tables.items() for k, cells in t["changed"].items()]
     if corrections:
         lines += ["", "Corrections (the row's curator note gives the reason):", ""]
-        for t, key, cells in corrections:
-            cols = ", ".join(f"`{c.column}` {c.old!r} → {c.new!r}" for c in cells if c.column != "notes")
-            reason = f" ({t.reasons[key]})" if key in t.reasons else ""
-            lines.append(f"- `{t.table}` `{key}`: {cols or 'notes only'}{reason}")
-    if d.schema_changes:
+        for name, key, cells in corrections:
+            cols = ", ".join(f"`{c['column']}` {c['old']!r} → {c['new']!r}" for c in cells if c["column"] != "notes")
+            reasons = tables[name]["reasons"]
+            reason = f" ({reasons[key]})" if key in reasons else ""
+            lines.append(f"- `{name}` `{key}`: {cols or 'notes only'}{reason}")
+    if record["schema_changes"]:
         lines += ["", "### Schema", ""]
-        lines += [f"- {c.what} ({c.level})" for c in d.schema_changes]
+        lines += [f"- {c['what']} ({c['level']})" for c in record["schema_changes"]]
     return "\n".join(lines)
 
 
@@ -547,9 +554,11 @@ def register(subparsers) -> None:
     c.set_defaults(func=_cmd_check, check=True)
 
     e = subparsers.add_parser("changelog-entry", help="print the CHANGELOG data section for the changes OLD -> NEW")
-    e.add_argument("old", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
+    e.add_argument("old", nargs="?", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
     e.add_argument("new", nargs="?", default=".")
     e.add_argument("--repo", type=Path)
+    e.add_argument("--from-json", type=Path, metavar="CHANGES_JSON",
+                   help="print from a saved record (a release's changes.json, or `diff --json` output) instead of OLD NEW")
     e.set_defaults(func=_cmd_changelog)
 
 
@@ -576,5 +585,13 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_changelog(args) -> int:
+    if args.from_json is not None:
+        print(changelog_section(json.loads(args.from_json.read_text(encoding="utf-8"))))
+        return 0
+    if args.old is None:
+        import sys
+
+        print("error: changelog-entry needs OLD (e.g. 1.0.0) or --from-json FILE", file=sys.stderr)
+        return 2
     print(changelog_section(diff(args.old, args.new, args.repo)))
     return 0

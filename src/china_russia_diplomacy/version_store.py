@@ -269,9 +269,9 @@ def _install(release: Release, source: str | None) -> Path:
 
 
 @lru_cache(maxsize=16)
-def _unpacked_zip(path: str, mtime_ns: int, size: int) -> Path:
+def _unpacked_zip(path: str, mtime_ns: int, size: int, cache: str) -> Path:
     digest = sha256_file(path)
-    dest = cache_dir() / "zips" / digest[:32]
+    dest = Path(cache) / "zips" / digest[:32]
     with zipfile.ZipFile(path) as zf:
         expected = {name: hashlib.sha256(zf.read(name)).hexdigest() for name in zf.namelist() if not name.endswith("/")}
     if dest.is_dir() and all((dest / n).is_file() and sha256_file(dest / n) == h for n, h in expected.items()):
@@ -292,7 +292,7 @@ def unpacked_archive(path: str | os.PathLike[str]) -> Path:
     the zip's SHA-256, and checked against the zip's own members each time a process first uses it."""
     p = Path(path).resolve()
     st = p.stat()
-    return _unpacked_zip(str(p), st.st_mtime_ns, st.st_size)
+    return _unpacked_zip(str(p), st.st_mtime_ns, st.st_size, str(cache_dir()))
 
 
 # --- command line ------------------------------------------------------------------------------------------
