@@ -69,14 +69,18 @@ def test_registry_1_0_0_entry_matches_the_archive_its_commit_rebuilds(repo, v1_a
     assert release.urls == (), "a URL is recorded only once the archive is really published there"
 
 
-def test_current_release_code_rebuilds_the_1_0_0_archive_byte_for_byte(repo, v1_archive, tmp_path):
+def test_current_release_code_rebuilds_and_registers_the_1_0_0_archive_byte_for_byte(repo, v1_archive, tmp_path):
     """A change to release.py must not change what an old commit's data packs into."""
     from release_history import export_commit
 
-    from china_russia_diplomacy.release import build_release
+    from china_russia_diplomacy.release import build_release, register_release
 
-    tree = export_commit(repo, read_registry(repo).get(V1).commit, tmp_path / "tree")
-    assert build_release(tree, tmp_path / "dist", check=False).read_bytes() == v1_archive.read_bytes()
+    release = read_registry(repo).get(V1)
+    tree = export_commit(repo, release.commit, tmp_path / "tree")
+    archive = build_release(tree, tmp_path / "dist", check=False)
+    assert archive.read_bytes() == v1_archive.read_bytes()
+    assert register_release(tree, archive, release.commit) == (V1, True)
+    assert read_registry(tree).get(V1) == release, "release would register a different 1.0.0 entry"
 
 
 def test_registry_lists_versions_oldest_first_and_each_has_a_dated_changelog_entry(repo):
