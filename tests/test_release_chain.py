@@ -152,3 +152,22 @@ def test_diff_loaded_versions_and_changelog_agree_cell_for_cell(repo, registered
     missing = [line for line in changelog_section(d).splitlines() if line.strip() and line not in entry.splitlines()]
     assert not missing, ("the CHANGELOG entry of " + current + " disagrees with `changelog-entry " + previous.version
                          + " .`; paste its output. Lines missing:\n" + "\n".join(missing))
+
+
+def test_changes_json_records_corrections_by_id_with_per_column_counts(package_copy, repo, tmp_path):
+    """changes.json is the machine-readable record of a release: here one corrected cell of one event."""
+    from package_edits import edit_cell
+
+    from china_russia_diplomacy.release import build_release
+
+    edit_cell(package_copy / "data" / "events.csv", 0, "notes", "corrected after re-reading the source")
+    archive = build_release(package_copy, tmp_path / "dist", check=False, previous=repo)
+    with zipfile.ZipFile(archive) as zf:
+        record = json.loads(zf.read(f"{archive.stem}/changes.json"))
+        sums = zf.read(f"{archive.stem}/SHA256SUMS").decode()
+    events = record["tables"]["events"]
+    [key] = events["changed"]
+    assert events["changed_columns"] == {"notes": 1} and events["reasons"][key].startswith("corrected")
+    assert record["required_bump"] == "patch" and record["old_version"] == record["new_version"] == crd.__version__
+    assert "changes.json" in sums, "SHA256SUMS must cover changes.json"
+    assert "Corrections" in changelog_section(record)

@@ -71,6 +71,15 @@ class TableDiff:
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
+    @property
+    def changed_columns(self) -> dict[str, int]:
+        """How many cells of each column were corrected (columns in name order)."""
+        counts: dict[str, int] = {}
+        for cells in self.changed.values():
+            for c in cells:
+                counts[c.column] = counts.get(c.column, 0) + 1
+        return dict(sorted(counts.items()))
+
 
 @dataclass
 class PackageDiff:
@@ -121,6 +130,7 @@ class PackageDiff:
                     "added": t.added,
                     "removed": t.removed,
                     "changed": {k: [asdict(c) for c in v] for k, v in t.changed.items()},
+                    "changed_columns": t.changed_columns,
                     "reasons": t.reasons,
                 }
                 for t in self.tables
