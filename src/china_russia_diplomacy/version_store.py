@@ -262,6 +262,9 @@ def _install(release: Release, source: str | None) -> Path:
         os.replace(tmp, final)
     except (VersionError, OSError, zipfile.BadZipFile) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        root = _root(release)
+        if isinstance(exc, OSError) and (root / "datapackage.json").is_file() and not integrity_problems(root, release):
+            return root  # another process unpacked the same verified archive first
         if not isinstance(exc, VersionError):
             raise VersionError(f"cannot unpack {archive}: {exc}") from None
         raise
