@@ -173,3 +173,16 @@ def test_changes_json_records_corrections_by_id_with_per_column_counts(package_c
     assert record["required_bump"] == "patch" and record["old_version"] == record["new_version"] == crd.__version__
     assert "changes.json" in sums, "SHA256SUMS must cover changes.json"
     assert "Corrections" in changelog_section(record)
+
+
+def test_release_of_an_undated_version_is_refused_before_anything_is_written(package_copy, tmp_path, capsys):
+    """The registry records the CHANGELOG date: an undated entry (the state between releases) cannot be registered."""
+    changelog = package_copy / "CHANGELOG.md"
+    changelog.write_text(re.sub(r"^(## \[[0-9.]+\]) - \d{4}-\d{2}-\d{2}", r"\1", changelog.read_text(encoding="utf-8"),
+                                count=1, flags=re.MULTILINE), encoding="utf-8")
+    _git(package_copy, "init", "-q")
+    _git(package_copy, "add", "-A")
+    _git(package_copy, "commit", "-qm", "undated")
+    assert cli.main(["release", str(package_copy), "--out", str(tmp_path / "dist")]) == 1
+    assert "no dated entry" in capsys.readouterr().err
+    assert not (tmp_path / "dist").exists()

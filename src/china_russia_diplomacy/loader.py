@@ -4,8 +4,9 @@ Reads the Parquet twins shipped in the wheel (or, in a source checkout, the repo
 with pyarrow and converts them to the requested backend. ``version=`` reads another registered version
 instead (fetched once into a cache, see ``version_store.py``), and ``package_dir=`` may also be a
 release zip. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
-in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the standard library, pyarrow and the
-chosen backend are imported: never frictionless or pandera, so loading stays fast.
+in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the
+standard library, pyarrow and the chosen backend are imported: never frictionless or pandera, so
+loading stays fast.
 """
 
 from __future__ import annotations

@@ -175,11 +175,23 @@ def release_commit(package_dir: Path) -> str:
     if dirty.returncode != 0 or dirty.stdout.strip():
         raise RuntimeError("uncommitted changes in files the archive carries; commit them first:\n" + dirty.stdout.rstrip())
     version = read_metadata(package_dir).version
+    _require_dated(package_dir, version)
     committed = _git(package_dir, "show", f"HEAD:{REGISTRY_FILE}")
     committed_before = parse_registry(committed.stdout).before(version) if committed.returncode == 0 else None
     if (package_dir / REGISTRY_FILE).is_file() and committed_before != read_registry(package_dir).before(version):
         raise RuntimeError(f"{REGISTRY_FILE} has uncommitted changes to earlier versions; commit them first")
     return head.stdout.strip()
+
+
+def _require_dated(package_dir: Path, version: str) -> str:
+    """The release date (the CHANGELOG entry's); a version is registered only once its entry is dated."""
+    from .citation import release_date
+
+    date = release_date(package_dir, version)
+    if not date:
+        raise RuntimeError(f"CHANGELOG.md has no dated entry for {version}; date it (## [{version}] - YYYY-MM-DD) "
+                           "and rebuild before releasing")
+    return date
 
 
 def register_release(package_dir: str | Path, archive: str | Path, commit: str) -> tuple[str, bool]:
@@ -188,16 +200,12 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
     A version already registered is never changed: the same archive again is a no-op, a different one
     is refused (a published version is immutable; make a new version instead).
     """
-    from .citation import release_date
     from .metadata import read_metadata
     from .registry import read_registry, release_from_archive, write_registry
 
     package_dir = Path(package_dir).resolve()
     meta = read_metadata(package_dir)
-    date = release_date(package_dir, meta.version)
-    if not date:
-        raise RuntimeError(f"CHANGELOG.md has no dated entry for {meta.version}; date it (## [{meta.version}] - YYYY-MM-DD) "
-                           "and rebuild before releasing")
+    date = _require_dated(package_dir, meta.version)
     registry = read_registry(package_dir)
     entry = release_from_archive(archive, version=meta.version, date=date, commit=commit)
     known = registry.get(meta.version)
