@@ -334,3 +334,11 @@ def test_loading_another_version_does_not_import_validation_libraries(v1_archive
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_malformed_registry_gives_one_message(package_copy, monkeypatch, capsys):
+    (package_copy / "releases.json").write_text('{"releases": [{"version": "1.0"}]}', encoding="utf-8")
+    monkeypatch.setenv("CHINA_RUSSIA_DIPLOMACY_DIR", str(package_copy))
+    assert cli.main(["versions"]) == 1
+    err = capsys.readouterr().err
+    assert "not a valid release registry" in err and "Traceback" not in err

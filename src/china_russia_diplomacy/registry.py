@@ -131,7 +131,7 @@ def parse_registry(text: str, where: str = REGISTRY_FILE) -> Registry:
         for r in releases:
             version_key(r.version)
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ValueError(f"{where}: not a valid release registry ({exc})") from None
+        raise VersionError(f"{where}: not a valid release registry ({exc})") from None
     return Registry(sorted(releases, key=lambda r: version_key(r.version)))
 
 
