@@ -241,6 +241,9 @@ def test_fetch_from_a_path_and_from_a_url(v1_archive, version_cache, tmp_path, c
     with ArchiveServer(www) as server:
         assert cli.main(["fetch", V1, "--from", f"{server.url}/renamed.zip"]) == 0
     assert crd.version_store.is_cached(V1)
+    shutil.rmtree(version_cache)
+    assert cli.main(["fetch", V1, "--from", (www / "renamed.zip").as_uri()]) == 0
+    assert crd.version_store.is_cached(V1)
 
 
 def test_fetch_from_a_file_that_is_not_the_registered_archive_is_refused(v1_archive, version_cache, tmp_path, capsys):

@@ -200,6 +200,11 @@ def _obtain_archive(release: Release, source: str | None) -> Path:
         if source is None and sha256_file(target) == release.sha256:
             return target
         target.unlink()  # a tampered or superseded copy never stays in the cache
+    if source is not None and source.startswith("file://"):
+        from urllib.parse import urlparse
+        from urllib.request import url2pathname
+
+        source = url2pathname(urlparse(source).path)
     if source is not None and not _URL.match(source):
         _copy_local(Path(source), release, target)
         return target
@@ -215,8 +220,11 @@ def _obtain_archive(release: Release, source: str | None) -> Path:
         try:
             _download(url, release, target)
             return target
-        except ValueError:
-            failures.append(f"{url}: the download's SHA-256 differs from releases.json (truncated or altered); discarded")
+        except ValueError as exc:  # pooch: a hash mismatch, or a URL protocol it cannot download
+            if "hash" in str(exc).lower():
+                failures.append(f"{url}: the download's SHA-256 differs from releases.json (truncated or altered); discarded")
+            else:
+                failures.append(f"{url}: {exc}")
         except OSError as exc:  # requests' errors (connection refused, HTTP 404, a cut transfer) are OSErrors
             failures.append(f"{url}: {type(exc).__name__}: {exc}")
     if target.exists() and sha256_file(target) != release.sha256:
