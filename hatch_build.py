@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff")  # CITATION.cff: cite() of a wheel
+# CITATION.cff: cite() of a wheel; releases.json: the registry, so an installed wheel knows every
+# published version (and its hashes) offline.
+SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff", "releases.json")
 
 
 class DataPackageHook(BuildHookInterface):

@@ -27,3 +27,36 @@ def package_copy(tmp_path: Path) -> Path:
     """A writable copy of the committed package."""
     return copy_package(tmp_path / "pkg")
 
+
+
+@pytest.fixture(scope="session")
+def registered_archive(tmp_path_factory):
+    """``archive_of(version)``: the release archive of a registered version, rebuilt from its registered
+    commit by that commit's own release code in a clean export (never downloaded, never committed)."""
+    from release_history import commit_present, export_commit, release_with_own_code
+
+    from china_russia_diplomacy.registry import read_registry
+
+    built: dict[str, Path] = {}
+
+    def archive_of(version: str) -> Path:
+        if version not in built:
+            release = read_registry(REPO).get(version)
+            assert release is not None, f"{version} is not in releases.json"
+            if not commit_present(REPO, release.commit):
+                pytest.skip(f"commit {release.commit} of {version} is not in this clone (shallow?); cannot rebuild its archive")
+            base = tmp_path_factory.mktemp(f"release-{version}")
+            tree = export_commit(REPO, release.commit, base / "tree")
+            built[version] = release_with_own_code(tree, base / "dist")
+        return built[version]
+
+    return archive_of
+
+
+@pytest.fixture()
+def version_cache(tmp_path, monkeypatch) -> Path:
+    """An empty version cache of this test's own, and no mirror set from outside."""
+    cache = tmp_path / "crd-cache"
+    monkeypatch.setenv("CRD_CACHE_DIR", str(cache))
+    monkeypatch.delenv("CRD_RELEASES_URL", raising=False)
+    return cache

@@ -5,6 +5,7 @@ virtual environment outside the repository cite(), verify() and load_all() work.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -134,7 +135,7 @@ def test_wheel_carries_the_data_and_nothing_of_tests_or_scripts(dists, repo):
     assert f"-{meta.version}-" in wheel.name
     names = set(zipfile.ZipFile(wheel).namelist())
     base = "china_russia_diplomacy/_package/"
-    expected = {base + "datapackage.json", base + "CITATION.cff"} | {base + t.csv_path for t in meta.tables} | {base + t.parquet_path for t in meta.tables}
+    expected = {base + "datapackage.json", base + "CITATION.cff", base + "releases.json"} | {base + t.csv_path for t in meta.tables} | {base + t.parquet_path for t in meta.tables}
     expected |= {base + f"sources/{p.name}" for p in (repo / "sources").glob("*.txt")}
     assert expected <= names, expected - names
     assert not [n for n in names if n.startswith(("tests/", "scripts/")) or "/tests/" in n or "conftest" in n]
@@ -174,3 +175,59 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
     cite_cli = subprocess.run([str(env_dir / "bin" / "china-russia-diplomacy"), "cite"], capture_output=True,
                               text=True, cwd=tmp_path, env=env)
     assert cite_cli.returncode == 0 and version in cite_cli.stdout
+
+
+@pytest.mark.slow
+def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists, repo, tmp_path, registered_archive):
+    """Issue #9's acceptance: the installed wheel of the new version loads 1.0.0 through CRD_RELEASES_URL
+    (a server on 127.0.0.1), again with the server stopped, and refuses an altered archive without caching it."""
+    from release_history import ArchiveServer
+
+    from china_russia_diplomacy.registry import read_registry
+
+    old = read_registry(repo).releases[0]
+    archive = registered_archive(old.version)
+    [wheel] = dists.glob("*.whl")
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    py = env_dir / "bin" / "python"
+    install = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
+                             capture_output=True, text=True, cwd=tmp_path)
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    www = tmp_path / "www"
+    www.mkdir()
+    shutil.copy(archive, www / archive.name)
+    script = (
+        "import json, sys, china_russia_diplomacy as crd\n"
+        "from china_russia_diplomacy.registry import VersionError\n"
+        "try:\n"
+        f"    events = crd.load('events', version={old.version!r})\n"
+        "except VersionError as exc:\n"
+        "    print(json.dumps({'error': str(exc)})); sys.exit(0)\n"
+        "print(json.dumps({'ids': sorted(events['event_id'].astype(str)), 'version': events.attrs['version'],"
+        " 'installed': crd.__version__, 'file': crd.__file__}))\n"
+    )
+    old_ids = sorted(r["event_id"] for r in csv.DictReader(io.StringIO(subprocess.run(
+        ["git", "-C", str(repo), "show", f"{old.commit}:data/events.csv"], capture_output=True, text=True, check=True).stdout)))
+
+    def run(cache: Path, url: str) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
+        env.update(CRD_CACHE_DIR=str(cache), CRD_RELEASES_URL=url)
+        proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return json.loads(proc.stdout)
+
+    with ArchiveServer(www) as server:
+        first = run(tmp_path / "cache", server.url)
+        url = server.url
+    assert str(repo) not in first["file"] and first["installed"] != old.version
+    assert first["ids"] == old_ids and first["version"] == old.version
+    assert run(tmp_path / "cache", url)["ids"] == old_ids, "the cached version must load with the server stopped"
+
+    altered = bytearray(archive.read_bytes())
+    altered[len(altered) // 3] ^= 1
+    (www / archive.name).write_bytes(bytes(altered))
+    with ArchiveServer(www) as server:
+        refused = run(tmp_path / "cache2", server.url)
+    assert "SHA-256" in refused["error"]
+    assert not [p for p in (tmp_path / "cache2").rglob("*") if p.is_file()]

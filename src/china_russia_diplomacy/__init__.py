@@ -4,6 +4,8 @@
 >>> events = crd.load("events")                 # pandas, typed
 >>> quotes = crd.load("quotes", backend="polars")
 >>> crd.tables(), crd.__version__
+>>> cited = crd.load("events", version="1.0.0")  # the version a paper cites, next to the installed one
+>>> crd.versions()                              # registered versions, which is installed, which are cached
 
 Attributes are imported lazily so that ``import china_russia_diplomacy`` costs almost nothing and
 loading a table never imports frictionless or pandera.
@@ -19,6 +21,7 @@ _EXPORTS = {
     **dict.fromkeys(("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check"), "loader"),
     "connect": "sql",
     "cite": "citation",
+    **dict.fromkeys(("versions", "fetch"), "version_store"),
 }
 __all__ = [*_EXPORTS, "__version__"]
 

@@ -191,15 +191,20 @@ def bibtex_text(record: dict[str, Any]) -> str:
     return f"@misc{{{key},\n{body}\n}}"
 
 
-def cite(format: Format = "apa", package_dir: str | Path | None = None) -> str:
-    """The citation of the installed version of the dataset.
+def cite(format: Format = "apa", package_dir: str | Path | None = None, *, version: str | None = None) -> str:
+    """The citation of the installed version of the dataset, or of registered ``version``.
 
     ``format`` is ``"apa"`` (a reference-list line), ``"bibtex"`` (a ``@misc`` entry) or ``"cff"`` (the
     Citation File Format YAML). The version in it is the version you loaded, so a paper cites exactly
-    the files it used.
+    the files it used: ``cite(version="1.0.0")`` reads the ``CITATION.cff`` that 1.0.0's own archive
+    carries (fetched like ``load(..., version="1.0.0")``).
     """
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+    if version is not None:
+        from .loader import _dir
+
+        package_dir = _dir(package_dir, version)
     record = installed_record(package_dir)
     if format == "cff":
         return cff_text(record)
@@ -210,9 +215,10 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("cite", help="print how to cite the installed version (APA, BibTeX or CFF)")
     p.add_argument("--format", choices=FORMATS, default="apa", help="citation format (default: apa)")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the installed package)")
+    p.add_argument("--version", dest="release", metavar="VERSION", help="cite this registered version (e.g. 1.0.0)")
     p.set_defaults(func=_cmd_cite)
 
 
 def _cmd_cite(args) -> int:
-    print(cite(args.format, args.dir))
+    print(cite(args.format, args.dir, version=args.release))
     return 0

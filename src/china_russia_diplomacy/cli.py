@@ -126,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 # Modules that add subcommands with a ``register(subparsers)`` function (release, export, ...).
-EXTENSION_MODULES: tuple[str, ...] = ("export", "browse", "citation", "diff", "release")
+EXTENSION_MODULES: tuple[str, ...] = ("export", "browse", "citation", "diff", "release", "version_store")
 
 
 def _extensions():
@@ -136,9 +136,15 @@ def _extensions():
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .registry import VersionError
+
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except VersionError as exc:
+        # A version that is unknown, unreachable or fails its hash: the message names the way out.
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -1,7 +1,9 @@
 """``diff OLD NEW`` and ``check-version``: what changed between two versions, and the bump it requires.
 
-A version is a directory (a source tree or an unpacked release), a release ``.zip`` or a git revision
-(``HEAD~3``, ``v1.0.0``), exported with ``git archive`` into a temporary directory. Rows are compared
+A version is a directory (a source tree or an unpacked release), a release ``.zip``, a bare registered
+version number (``1.0.0``, resolved through ``releases.json``: to its commit when that commit is in the
+git repository, else to the verified cached or downloaded archive; see ``registry.py``) or a git
+revision (``HEAD~3``, a tag), exported with ``git archive`` into a temporary directory. Rows are compared
 by primary key on the raw CSV strings (the CSV is the master copy, and comparing strings does not
 depend on either version's types being valid), schemas field by field.
 
@@ -71,6 +73,15 @@ class TableDiff:
     def empty(self) -> bool:
         return not (self.added or self.removed or self.changed)
 
+    @property
+    def changed_columns(self) -> dict[str, int]:
+        """How many cells of each column were corrected (columns in name order)."""
+        counts: dict[str, int] = {}
+        for cells in self.changed.values():
+            for c in cells:
+                counts[c.column] = counts.get(c.column, 0) + 1
+        return dict(sorted(counts.items()))
+
 
 @dataclass
 class PackageDiff:
@@ -121,6 +132,7 @@ class PackageDiff:
                     "added": t.added,
                     "removed": t.removed,
                     "changed": {k: [asdict(c) for c in v] for k, v in t.changed.items()},
+                    "changed_columns": t.changed_columns,
                     "reasons": t.reasons,
                 }
                 for t in self.tables
@@ -210,6 +222,38 @@ def _git_toplevel(start: Path) -> Path:
     return Path(out.stdout.strip())
 
 
+def _has_commit(top: Path, commit: str) -> bool:
+    out = subprocess.run(["git", "-C", str(top), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True)
+    return out.returncode == 0
+
+
+def _resolve_registered(version: str, repo: Path | None) -> tuple[str, Path | None]:
+    """A bare version number through the registry: ``(commit, None)`` when the git repository around
+    ``repo`` (or the cwd) holds the registered commit, else ``("", cached package dir)``.
+
+    The repository's own ``releases.json`` is used when there is one, else the installed package's.
+    """
+    from ._locate import installed_package_dir
+    from .registry import VersionError, read_registry, registry_path
+
+    try:
+        top: Path | None = _git_toplevel(repo or Path.cwd())
+    except FileNotFoundError:
+        top = None
+    base = top if top is not None and registry_path(top).is_file() else installed_package_dir()
+    release = read_registry(base).get(version)
+    if release is None:
+        if top is not None and _has_commit(top, version):  # a tag or branch literally named 1.0.0
+            return version, None
+        known = ", ".join(read_registry(base).versions) or "none"
+        raise VersionError(f"{version} is not a registered version ({registry_path(base)} lists: {known})")
+    if top is not None and _has_commit(top, release.commit):
+        return release.commit, None
+    from .version_store import package_dir_for
+
+    return "", package_dir_for(version)
+
+
 @contextlib.contextmanager
 def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
     """Yield a directory holding version ``spec``: a directory, a release zip, or a git revision.
@@ -230,11 +274,19 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
                 zf.extractall(tmp)
             yield _package_root(Path(tmp))
         return
+    from .registry import is_version
+
+    if is_version(str(spec)):
+        commit, cached = _resolve_registered(str(spec), repo)
+        if cached is not None:
+            yield cached
+            return
+        spec = commit
     top = _git_toplevel(repo or Path.cwd())
     rev = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
                          capture_output=True, text=True)
     if rev.returncode != 0:
-        raise FileNotFoundError(f"{spec!r} is neither a directory, a zip archive nor a git revision of {top}")
+        raise FileNotFoundError(f"{spec!r} is neither a directory, a zip archive, a registered version nor a git revision of {top}")
     archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", rev.stdout.strip()],
                              capture_output=True, check=True)
     with tempfile.TemporaryDirectory(prefix="crd-diff-") as tmp:
@@ -477,21 +529,28 @@ def render_text(d: PackageDiff, max_cells: int = 200) -> str:
     return "\n".join(lines)
 
 
-def changelog_section(d: PackageDiff) -> str:
-    """The data section of a CHANGELOG entry: row counts per table and what changed, from the diff."""
+def changelog_section(d: PackageDiff | dict[str, Any]) -> str:
+    """The data section of a CHANGELOG entry: row counts per table and what changed.
+
+    Printed from the JSON record of the diff (``PackageDiff.to_dict()``, the ``changes.json`` a release
+    archive ships), so the CHANGELOG and the machine-readable record cannot disagree.
+    """
+    record = d.to_dict() if isinstance(d, PackageDiff) else d
+    tables = record["tables"]
     lines = ["### Data", "", "| table | rows | added | removed | corrected |", "|---|---:|---:|---:|---:|"]
-    for t in d.tables:
-        lines.append(f"| `{t.table}` | {t.new_rows} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} |")
-    corrections = [(t, k, cells) for t in d.tables for k, cells in t.changed.items()]
+    for name, t in tables.items():
+        lines.append(f"| `{name}` | {t['new_rows']} | {len(t['added'])} | {len(t['removed'])} | {len(t['changed'])} |")
+    corrections = [(name, k, cells) for name, t in tables.items() for k, cells in t["changed"].items()]
     if corrections:
         lines += ["", "Corrections (the row's curator note gives the reason):", ""]
-        for t, key, cells in corrections:
-            cols = ", ".join(f"`{c.column}` {c.old!r} → {c.new!r}" for c in cells if c.column != "notes")
-            reason = f" ({t.reasons[key]})" if key in t.reasons else ""
-            lines.append(f"- `{t.table}` `{key}`: {cols or 'notes only'}{reason}")
-    if d.schema_changes:
+        for name, key, cells in corrections:
+            cols = ", ".join(f"`{c['column']}` {c['old']!r} → {c['new']!r}" for c in cells if c["column"] != "notes")
+            reasons = tables[name]["reasons"]
+            reason = f" ({reasons[key]})" if key in reasons else ""
+            lines.append(f"- `{name}` `{key}`: {cols or 'notes only'}{reason}")
+    if record["schema_changes"]:
         lines += ["", "### Schema", ""]
-        lines += [f"- {c.what} ({c.level})" for c in d.schema_changes]
+        lines += [f"- {c['what']} ({c['level']})" for c in record["schema_changes"]]
     return "\n".join(lines)
 
 
@@ -500,24 +559,26 @@ def changelog_section(d: PackageDiff) -> str:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("diff", help="rows and schema changes between two versions, and the bump they require")
-    p.add_argument("old", help="directory, release .zip or git revision (e.g. v1.0.0, HEAD~3)")
-    p.add_argument("new", help="directory, release .zip or git revision (e.g. .)")
+    p.add_argument("old", help="registered version (e.g. 1.0.0), directory, release .zip or git revision (e.g. HEAD~3)")
+    p.add_argument("new", help="registered version, directory, release .zip or git revision (e.g. .)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
     p.add_argument("--check", action="store_true", help="exit 1 when the version bump is too small or an ID vanished")
     p.add_argument("--repo", type=Path, help="git repository for revisions (default: the one around the cwd)")
     p.set_defaults(func=_cmd_diff)
 
     c = subparsers.add_parser("check-version", help="fail when the version was bumped less than the changes since OLD require")
-    c.add_argument("old", help="the previous release: git tag, directory or .zip")
+    c.add_argument("old", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
     c.add_argument("new", nargs="?", default=".", help="the candidate (default: the working tree, .)")
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--repo", type=Path, help="git repository for revisions (default: the one around the cwd)")
     c.set_defaults(func=_cmd_check, check=True)
 
     e = subparsers.add_parser("changelog-entry", help="print the CHANGELOG data section for the changes OLD -> NEW")
-    e.add_argument("old")
+    e.add_argument("old", nargs="?", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
     e.add_argument("new", nargs="?", default=".")
     e.add_argument("--repo", type=Path)
+    e.add_argument("--from-json", type=Path, metavar="CHANGES_JSON",
+                   help="print from a saved record (a release's changes.json, or `diff --json` output) instead of OLD NEW")
     e.set_defaults(func=_cmd_changelog)
 
 
@@ -544,5 +605,13 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_changelog(args) -> int:
+    if args.from_json is not None:
+        print(changelog_section(json.loads(args.from_json.read_text(encoding="utf-8"))))
+        return 0
+    if args.old is None:
+        import sys
+
+        print("error: changelog-entry needs OLD (e.g. 1.0.0) or --from-json FILE", file=sys.stderr)
+        return 2
     print(changelog_section(diff(args.old, args.new, args.repo)))
     return 0

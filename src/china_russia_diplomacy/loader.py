@@ -1,8 +1,12 @@
 """Loading the tables: ``load``, ``load_all``, ``tables``, ``package``, ``schema``, ``path``, ``verify``.
 
 Reads the Parquet twins shipped in the wheel (or, in a source checkout, the repository's ``data/``)
-with pyarrow and converts them to the requested backend. Only the standard library, pyarrow and the
-chosen backend are imported: never frictionless or pandera, so loading stays fast.
+with pyarrow and converts them to the requested backend. ``version=`` reads another registered version
+instead (fetched once into a cache, see ``version_store.py``), and ``package_dir=`` may also be a
+release zip. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
+in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the
+standard library, pyarrow and the chosen backend are imported: never frictionless or pandera, so
+loading stays fast.
 """
 
 from __future__ import annotations
@@ -18,8 +22,38 @@ Backend = Literal["pandas", "polars", "arrow"]
 BACKENDS = ("pandas", "polars", "arrow")
 
 
-def _dir(package_dir: str | Path | None) -> Path:
-    return Path(package_dir) if package_dir is not None else installed_package_dir()
+def _dir(package_dir: str | Path | None, version: str | None = None) -> Path:
+    """The package directory to read: a registered ``version``, a directory or release zip, else the installed one."""
+    if version is not None:
+        if package_dir is not None:
+            raise ValueError("give either version= or package_dir=, not both")
+        from .version_store import package_dir_for
+
+        return package_dir_for(version)
+    if package_dir is None:
+        return installed_package_dir()
+    p = Path(package_dir)
+    if p.is_file() and p.suffix == ".zip":
+        from .version_store import unpacked_archive
+
+        return unpacked_archive(p)
+    return p
+
+
+def _label(frame, backend: str, dataset: str, version: str, table: str):
+    """Attach what the frame is (dataset, version, table) where each backend keeps metadata."""
+    info = {"dataset": dataset, "version": version, "table": table}
+    if backend == "arrow":
+        extra = {k.encode(): v.encode() for k, v in info.items()}
+        return frame.replace_schema_metadata({**(frame.schema.metadata or {}), **extra})
+    if backend == "pandas":
+        frame.attrs.update(info)
+    else:  # polars frames have no metadata of their own; an attribute survives until the next operation
+        try:
+            frame.attrs = info
+        except AttributeError:  # pragma: no cover - a polars that forbids attributes
+            pass
+    return frame
 
 
 @lru_cache(maxsize=8)
@@ -62,7 +96,7 @@ def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str
     return base / rel
 
 
-def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None):
+def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None, *, version: str | None = None):
     """Load one table, typed.
 
     Parameters
@@ -76,7 +110,10 @@ def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None
         ``"arrow"`` (a ``pyarrow.Table``: ``date32``, dictionary-encoded enums, field descriptions in the
         field metadata).
     package_dir:
-        Read another copy of the package (a release archive unpacked, an edited checkout).
+        Read another copy of the package (a release zip or an unpacked one, an edited checkout).
+    version:
+        Read a registered version (``"1.0.0"``, see :func:`versions`) instead of the installed one: the
+        version a paper cites, next to the one installed. Downloaded and verified once, then offline.
 
     Every row of every table but ``sources`` carries its provenance: ``source_id``, the verbatim
     ``evidence`` and its offsets into the archived article, ``confidence`` and ``added_in``.
@@ -85,18 +122,24 @@ def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None
 
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    base = _dir(package_dir, version)
     # ParquetFile, not read_table: read_table imports pyarrow.dataset (~15 ms of a cold start).
-    arrow = pq.ParquetFile(path(table, "parquet", package_dir)).read()
+    arrow = pq.ParquetFile(path(table, "parquet", base)).read()
+    descriptor = _descriptor(base)
+    label = (descriptor.get("name", ""), descriptor.get("version", ""), table)
     if backend == "arrow":
-        return arrow
+        return _label(arrow, backend, *label)
     from . import frames
 
-    return frames.to_pandas(arrow) if backend == "pandas" else frames.to_polars(arrow)
+    frame = frames.to_pandas(arrow) if backend == "pandas" else frames.to_polars(arrow)
+    return _label(frame, backend, *label)
 
 
-def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None) -> dict[str, Any]:
-    """Every table, as ``{name: frame}`` in package order."""
-    return {name: load(name, backend, package_dir) for name in tables(package_dir)}
+def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None, *,
+             version: str | None = None) -> dict[str, Any]:
+    """Every table, as ``{name: frame}`` in package order (of the installed package, ``package_dir`` or ``version``)."""
+    base = _dir(package_dir, version)
+    return {name: load(name, backend, base) for name in tables(base)}
 
 
 def verify(package_dir: str | Path | None = None) -> list[str]:

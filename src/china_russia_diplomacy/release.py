@@ -10,11 +10,19 @@ timestamp 1980-01-01 00:00:00 (the earliest a zip can record), mode 0644, Unix a
 the same deflate level, and nothing depends on the clock, the user or the file system order. Before
 writing, the package is checked: the generated files must be current (a stale ``datapackage.json``
 would ship hashes that do not match) and the package must validate.
+
+Two files tie the archive into the chain of versions (see ``registry.py``): ``releases.json``, the
+registry of the versions published *before* this one, and ``changes.json``, the diff against the
+previous registered version (rows added, removed and corrected by ID with every changed cell, schema
+changes, the bump), the same record ``changelog-entry`` prints the CHANGELOG's data section from.
+After writing the archive, the ``release`` command adds its entry to ``releases.json``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -84,30 +92,140 @@ def check_ready(package_dir: Path) -> None:
         raise ValidationError(report)
 
 
-def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *, check: bool = True) -> Path:
-    """Write the release archive into ``out_dir`` (default ``<package_dir>/dist``) and return its path."""
+def changes_record(package_dir: Path, version: str, previous: str | Path | None = None) -> dict | None:
+    """The diff against the previous registered version as the JSON record ``changes.json`` holds.
+
+    ``previous`` defaults to the registry's latest version older than ``version``, resolved like any
+    bare version (its commit in a git checkout, else the version cache). None when there is none.
+    """
+    from .diff import diff
+    from .registry import read_registry
+
+    if previous is None:
+        prev = read_registry(package_dir).previous(version)
+        if prev is None:
+            return None
+        previous = prev.version
+    try:
+        return diff(previous, package_dir, repo=package_dir).to_dict()
+    except (FileNotFoundError, OSError, ValueError, LookupError, RuntimeError) as exc:
+        raise RuntimeError(f"cannot compute changes.json against the previous version {previous}: {exc}") from None
+
+
+def release_contents(package_dir: str | Path, *, check: bool = True,
+                     previous: str | Path | None = None) -> tuple[str, dict[str, bytes]]:
+    """The archive's directory name and every file it carries (with ``SHA256SUMS``), before zipping."""
     from .metadata import read_metadata
+    from .registry import read_registry, registry_path
 
     package_dir = Path(package_dir).resolve()
     if check:
         check_ready(package_dir)
     meta = read_metadata(package_dir)
     contents = {rel: (package_dir / rel).read_bytes() for rel in release_files(package_dir, meta)}
+    if registry_path(package_dir).is_file():
+        # The registry as it stood before this version: rebuilding from a later commit gives the same bytes.
+        contents["releases.json"] = read_registry(package_dir).before(meta.version).to_bytes()
+    record = changes_record(package_dir, meta.version, previous)
+    if record is not None:
+        if check and record["problems"]:
+            raise RuntimeError("cannot release: " + "; ".join(record["problems"]) + " (see `china-russia-diplomacy check-version`)")
+        contents["changes.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     contents["SHA256SUMS"] = sha256sums(contents)
+    return archive_name(meta), contents
+
+
+def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *, check: bool = True,
+                  previous: str | Path | None = None) -> Path:
+    """Write the release archive into ``out_dir`` (default ``<package_dir>/dist``) and return its path.
+
+    ``previous`` is the version ``changes.json`` compares against (a version, directory, zip or git
+    revision); by default the registry's previous version.
+    """
+    package_dir = Path(package_dir).resolve()
+    name, contents = release_contents(package_dir, check=check, previous=previous)
     out = Path(out_dir) if out_dir is not None else package_dir / "dist"
     out.mkdir(parents=True, exist_ok=True)
-    target = out / f"{archive_name(meta)}.zip"
-    data = archive_bytes(archive_name(meta), contents)
+    target = out / f"{name}.zip"
     tmp = target.with_suffix(".zip.part")
-    tmp.write_bytes(data)
+    tmp.write_bytes(archive_bytes(name, contents))
     tmp.replace(target)
     return target
 
 
+# --- adding the release to the registry ------------------------------------------------------------------
+
+
+def _git(package_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(package_dir), *args], capture_output=True, text=True)
+
+
+def release_commit(package_dir: Path) -> str:
+    """The commit an archive built from ``package_dir`` can be rebuilt from: HEAD, when nothing the archive
+    carries differs from it. Raises ``RuntimeError`` otherwise (a registered commit must rebuild the archive)."""
+    from .metadata import read_metadata
+    from .registry import REGISTRY_FILE, parse_registry, read_registry
+
+    head = _git(package_dir, "rev-parse", "--verify", "HEAD")
+    if head.returncode != 0:
+        raise RuntimeError(f"{package_dir} is not a git checkout with a commit; the registry records the commit "
+                           "a release is built from (use --no-register to only write the archive)")
+    files = [rel for rel in release_files(package_dir, read_metadata(package_dir))]
+    dirty = _git(package_dir, "status", "--porcelain", "--", *files)
+    if dirty.returncode != 0 or dirty.stdout.strip():
+        raise RuntimeError("uncommitted changes in files the archive carries; commit them first:\n" + dirty.stdout.rstrip())
+    version = read_metadata(package_dir).version
+    _require_dated(package_dir, version)
+    committed = _git(package_dir, "show", f"HEAD:{REGISTRY_FILE}")
+    committed_before = parse_registry(committed.stdout).before(version) if committed.returncode == 0 else None
+    if (package_dir / REGISTRY_FILE).is_file() and committed_before != read_registry(package_dir).before(version):
+        raise RuntimeError(f"{REGISTRY_FILE} has uncommitted changes to earlier versions; commit them first")
+    return head.stdout.strip()
+
+
+def _require_dated(package_dir: Path, version: str) -> str:
+    """The release date (the CHANGELOG entry's); a version is registered only once its entry is dated."""
+    from .citation import release_date
+
+    date = release_date(package_dir, version)
+    if not date:
+        raise RuntimeError(f"CHANGELOG.md has no dated entry for {version}; date it (## [{version}] - YYYY-MM-DD) "
+                           "and rebuild before releasing")
+    return date
+
+
+def register_release(package_dir: str | Path, archive: str | Path, commit: str) -> tuple[str, bool]:
+    """Add ``archive``'s entry to ``<package_dir>/releases.json``; returns (version, whether it was added).
+
+    A version already registered is never changed: the same archive again is a no-op, a different one
+    is refused (a published version is immutable; make a new version instead).
+    """
+    from .metadata import read_metadata
+    from .registry import read_registry, release_from_archive, write_registry
+
+    package_dir = Path(package_dir).resolve()
+    meta = read_metadata(package_dir)
+    date = _require_dated(package_dir, meta.version)
+    registry = read_registry(package_dir)
+    entry = release_from_archive(archive, version=meta.version, date=date, commit=commit)
+    known = registry.get(meta.version)
+    if known is not None:
+        if known.sha256 == entry.sha256:
+            return meta.version, False
+        raise RuntimeError(f"{meta.version} is already registered with archive SHA-256 {known.sha256}, but this build gives "
+                           f"{entry.sha256}; a published version never changes: bump the version")
+    write_registry(package_dir, registry.with_release(entry))
+    return meta.version, True
+
+
 def register(subparsers) -> None:
-    p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS")
+    p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "
+                                              "and add it to releases.json")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     p.add_argument("--out", type=Path, help="output directory (default: DIR/dist)")
+    p.add_argument("--no-register", action="store_true",
+                   help="only write the archive; do not add it to releases.json (a trial build)")
+    p.add_argument("--previous", help="version changes.json compares against (default: the previous registered version)")
     p.set_defaults(func=_cmd_release)
 
 
@@ -119,16 +237,27 @@ def _cmd_release(args) -> int:
 
     package_dir = find_package_dir(args.dir)
     try:
-        path = build_release(package_dir, args.out)
+        commit = None if args.no_register else release_commit(package_dir)
+        path = build_release(package_dir, args.out, previous=args.previous)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        print(f"wrote {path}\nsha256 {digest}")
+        if commit is not None:
+            try:
+                version, added = register_release(package_dir, path, commit)
+            except (RuntimeError, ValueError):
+                path.unlink()  # an archive the registry refuses must not lie around looking published
+                raise
+            if added:
+                print(f"registered {version} (commit {commit}) in {package_dir / 'releases.json'}; commit releases.json")
+            else:
+                print(f"{version} is already registered with this archive; releases.json unchanged")
     except ValidationError as exc:
         from .cli import print_report
 
         print("release refused: the package does not validate.", file=sys.stderr)
         print_report(exc.report, False)
         return 1
-    except RuntimeError as exc:
+    except (RuntimeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    print(f"wrote {path}\nsha256 {digest}")
     return 0
