@@ -92,7 +92,8 @@ def _dates(name: str, col: pa.ChunkedArray, out_of_range: OutOfRange):
                 "datetime64[ns] (1677-09-22 to 2262-04-11); load it with backend='arrow' or 'polars', "
                 "or pass out_of_range_dates='null' to read such dates as NaT")
         col = pc.if_else(in_range, col, pa.scalar(None, pa.date32()))
-    return col.cast(pa.timestamp("ns")).to_pandas()
+    # A writable copy: a zero-copy view of Arrow memory is read-only, and a frame must accept edits.
+    return col.cast(pa.timestamp("ns")).combine_chunks().to_numpy(zero_copy_only=False, writable=True)
 
 
 def _column(field: pa.Field, col: pa.ChunkedArray, out_of_range: OutOfRange):
