@@ -93,13 +93,16 @@ def tables(draw) -> pa.Table:
     enum_values = column(st.sampled_from(ENUM + ["not-in-the-enum"]))
     free_values = column(st.sampled_from(["b", "a", "é", "Z"]))
     floats = column(st.floats(allow_infinity=False, width=64))
+    def chunks(values, arrow_type):  # two chunks, as a Parquet file with two row groups reads
+        return pa.chunked_array([pa.array(values[:split], arrow_type), pa.array(values[split:], arrow_type)], arrow_type)
+
     columns = {
-        "text": pa.chunked_array([pa.array(column(st.text(max_size=8)), pa.string())]),
-        "count": pa.chunked_array([pa.array(column(st.integers(-2**62, 2**62)), pa.int64())]),
-        "small": pa.chunked_array([pa.array(column(st.integers(-100, 100)), pa.int32())]),
-        "flag": pa.chunked_array([pa.array(column(st.booleans()), pa.bool_())]),
-        "share": pa.chunked_array([pa.array(floats, pa.float64())]),
-        "day": pa.chunked_array([pa.array(column(DAY), pa.date32())]),
+        "text": chunks(column(st.text(max_size=8)), pa.string()),
+        "count": chunks(column(st.integers(-2**62, 2**62)), pa.int64()),
+        "small": chunks(column(st.integers(-100, 100)), pa.int32()),
+        "flag": chunks(column(st.booleans()), pa.bool_()),
+        "share": chunks(floats, pa.float64()),
+        "day": chunks(column(DAY), pa.date32()),
         "status": _dictionary_chunks(enum_values, ENUM, split, draw(st.integers(0, 9))),
         "free": _dictionary_chunks(free_values, None, split, draw(st.integers(0, 9))),
     }
