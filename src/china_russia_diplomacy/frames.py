@@ -50,9 +50,10 @@ def _categorical(field: pa.Field, col: pa.ChunkedArray):
 
     Parquet readers may hand back each chunk with its own dictionary (only the values used, in any
     order), so the codes are remapped per chunk: one ``index_in`` over the (tiny) dictionary, then a
-    numpy ``take`` over the indices. A value missing from the enum list becomes a missing value, as
-    ``pd.Categorical(values, categories=...)`` does. Without an enum list the categories are the
-    sorted distinct values present.
+    numpy ``take`` over the indices. When the dictionary already is the enum list (as the package's
+    Parquet files are written) the indices are the codes. A value missing from the enum list becomes a
+    missing value, as ``pd.Categorical(values, categories=...)`` does. Without an enum list the
+    categories are the sorted distinct values present.
     """
     import numpy as np
     import pandas as pd
@@ -67,23 +68,27 @@ def _categorical(field: pa.Field, col: pa.ChunkedArray):
         if len(chunk) == 0:
             continue
         dictionary = chunk.dictionary.cast(pa.string())
-        remap = pc.index_in(dictionary, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
         indices = chunk.indices
+        if dictionary.equals(value_set):  # the Parquet twins' case: the dictionary is the enum list
+            parts.append(indices.fill_null(-1).to_numpy(zero_copy_only=False))
+            continue
+        remap = pc.index_in(dictionary, value_set=value_set).fill_null(-1).to_numpy(zero_copy_only=False)
         codes = remap.astype(np.int64)[indices.fill_null(0).to_numpy(zero_copy_only=False)] if len(remap) else \
             np.full(len(chunk), -1, dtype=np.int64)
         if indices.null_count:
             codes[indices.is_null().to_numpy(zero_copy_only=False)] = -1
         parts.append(codes)
     codes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-    return pd.Categorical.from_codes(codes, categories=cats)
+    # Every code is in range by construction (-1 or an index into cats): no validation pass needed.
+    return pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(cats), validate=False)
 
 
 def _dates(name: str, col: pa.ChunkedArray, out_of_range: OutOfRange):
     """A date32 column as ``datetime64[ns]``, checking the ns range first (see the module docstring)."""
-    days = col.cast(pa.int32())
-    low, high = pc.min_max(days).values()
-    bad = (low.is_valid and low.as_py() < _NS_MIN_DAY) or (high.is_valid and high.as_py() > _NS_MAX_DAY)
+    low, high = pc.min_max(col).values()
+    bad = (low.is_valid and low.value < _NS_MIN_DAY) or (high.is_valid and high.value > _NS_MAX_DAY)
     if bad:
+        days = col.cast(pa.int32())
         in_range = pc.and_(pc.greater_equal(days, _NS_MIN_DAY), pc.less_equal(days, _NS_MAX_DAY))
         if out_of_range == "raise":
             first = col.filter(pc.invert(in_range)).slice(0, 1).to_pylist()[0]
@@ -103,13 +108,13 @@ def _column(field: pa.Field, col: pa.ChunkedArray, out_of_range: OutOfRange):
     if pa.types.is_dictionary(t):
         return _categorical(field, col)
     if pa.types.is_date(t):
-        return _dates(field.name, col.cast(pa.date32()), out_of_range)
+        return _dates(field.name, col if t == pa.date32() else col.cast(pa.date32()), out_of_range)
     if pa.types.is_integer(t):
-        return pd.Int64Dtype().__from_arrow__(col.cast(pa.int64()))
+        return pd.Int64Dtype().__from_arrow__(col if t == pa.int64() else col.cast(pa.int64()))
     if pa.types.is_boolean(t):
         return pd.BooleanDtype().__from_arrow__(col)
     if pa.types.is_floating(t):
-        col = col.cast(pa.float64())
+        col = col if t == pa.float64() else col.cast(pa.float64())
         # NaN is "not stated" in pandas' nullable floats, as the cell-by-cell conversion made it.
         return pd.Float64Dtype().__from_arrow__(pc.if_else(pc.is_nan(col), pa.scalar(None, pa.float64()), col))
     return pd.StringDtype().__from_arrow__(col.cast(pa.string()) if not pa.types.is_string(t) else col)
