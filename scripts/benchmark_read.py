@@ -10,8 +10,8 @@ A scratch package is made by repeating the shipped rows of every table until the
 - the timeline of an ``events`` table of ``--events`` rows (layout and drawing; density lanes above
   ``timeline.ROW_CAP``): target a few seconds and a figure that does not grow with the rows.
 
-Usage: ``python scripts/benchmark_read.py [--rows 1000000] [--events 1000000] [--repeat 3]``.
-Each timing is the best of ``--repeat`` runs.
+Usage: ``python scripts/benchmark_read.py [--rows 1000000] [--events 1000000] [--repeat 7]``.
+Each timing is the best of ``--repeat`` runs (load_all and read_table interleaved).
 """
 
 from __future__ import annotations
@@ -55,27 +55,35 @@ def scratch_package(dest: Path, total_rows: int) -> list[Path]:
 
 
 def best(fn, repeat: int) -> float:
-    times = []
+    return best_of({"fn": fn}, repeat)["fn"]
+
+
+def best_of(fns: dict, repeat: int) -> dict[str, float]:
+    """Best time of each function, the runs interleaved (a, b, a, b...) so that a change in the
+    machine's load (other processes) weighs on both sides alike."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(t) for name, t in times.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="rows in all tables together")
     parser.add_argument("--events", type=int, default=1_000_000, help="events in the timeline")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         pkg = Path(tmp) / "pkg"
         paths = scratch_package(pkg, args.rows)
         crd.load_all(package_dir=pkg)  # warm: imports and the OS file cache, for both sides alike
-        arrow = best(lambda: [pq.read_table(p).to_pandas() for p in paths], args.repeat)
-        load = best(lambda: crd.load_all(package_dir=pkg), args.repeat)
+        timed = best_of({"arrow": lambda: [pq.read_table(p).to_pandas() for p in paths],
+                         "load": lambda: crd.load_all(package_dir=pkg)}, args.repeat)
+        arrow, load = timed["arrow"], timed["load"]
         try:
             import polars as pl
 
