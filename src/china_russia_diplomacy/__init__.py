@@ -3,6 +3,7 @@
 >>> import china_russia_diplomacy as crd
 >>> events = crd.load("events")                 # pandas, typed
 >>> quotes = crd.load("quotes", backend="polars")
+>>> lazy = crd.scan("event_mentions")           # polars LazyFrame over the Parquet file
 >>> crd.tables(), crd.__version__
 >>> cited = crd.load("events", version="1.0.0")  # the version a paper cites, next to the installed one
 >>> crd.versions()                              # registered versions, which is installed, which are cached
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 from typing import Any
 
-# Public attribute -> the module that defines it. DuckDB (connect) is an optional extra, imported
-# only when connect() is first used.
+# Public attribute -> the module that defines it. DuckDB (connect) and polars (scan) are optional
+# extras, imported only when connect() or scan() is first used.
 _EXPORTS = {
     **dict.fromkeys(("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check"), "loader"),
     "connect": "sql",
+    "scan": "lazy",  # not a module named scan: importing it would shadow the function on the package
     "cite": "citation",
     **dict.fromkeys(("versions", "fetch"), "version_store"),
 }

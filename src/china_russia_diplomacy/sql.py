@@ -1,7 +1,10 @@
 """``connect()``: the package as an in-memory DuckDB database, for people who think in SQL.
 
 Every table is a view over its shipped Parquet file, so nothing is copied or loaded until a query
-reads it, and DuckDB gets Parquet's column types (dates, integers, booleans). The schemas' table and
+reads it, and DuckDB gets Parquet's column types (dates, integers, booleans). DuckDB pushes a query's
+columns and filters down into the Parquet scan (only those columns are decoded, and row groups whose
+statistics exclude the filter are skipped); ``EXPLAIN`` lists them under ``Read Parquet`` as
+``Projections`` and ``Filters``, so the views stay cheap on tables far bigger than memory. The schemas' table and
 column descriptions are attached with ``COMMENT ON``, so ``duckdb_views()`` and ``duckdb_columns()``
 document the data inside the SQL session. DuckDB is an optional dependency
 (``pip install "china-russia-diplomacy[duckdb]"``) imported only when ``connect`` is called.

@@ -14,6 +14,11 @@ time axis is broken: a wide panel for the dense period, where a window is measur
 narrower panels for the earlier clusters, separated wherever nothing happens for years. Windows that
 run past the dense panel's edges (a whole year) are cut there and marked with an arrow.
 
+Up to :data:`ROW_CAP` events are drawn this way. Beyond, one row per event would make a figure taller
+than anyone can read (and, near 441k events, than matplotlib can draw), so :func:`generate` draws
+:mod:`timeline_density` instead: the same lanes and broken axis, each lane a histogram of its events
+over time, the omitted count in the caption, in bounded size and seconds at a million events.
+
 The layout (:func:`layout`) is plain data computed without matplotlib, so tests check what is drawn
 without looking at pixels; :func:`render` draws it. The bytes are deterministic: size derived only
 from the data, fixed DPI, the DejaVu Sans font shipped with matplotlib, text as paths, a fixed SVG
@@ -45,6 +50,10 @@ CHAR_WIDTH_PT = 0.56 * FONT_SIZE  # mean advance of DejaVu Sans, a slight overes
 LABEL_CHARS = 80
 DPI = 100
 MARKER_PT = 6.0
+
+# Above this many events the figure is drawn as density lanes (timeline_density): one row per event
+# would make it taller than a reader can use, and past ~441k rows taller than matplotlib can draw.
+ROW_CAP = 80
 
 DENSE_MAX_WINDOW_DAYS = 100  # wider windows (a year) do not stretch the dense panel; they are cut
 TAIL_GAP_DAYS = 8 * 365  # a gap this long between earlier events breaks the axis again
@@ -137,42 +146,81 @@ def _rows(table) -> list[dict[str, Any]]:
     return rows
 
 
-def _pad(lo: dt.date, hi: dt.date, share: float, minimum: int) -> tuple[dt.date, dt.date]:
-    pad = max(minimum, round((hi - lo).days * share))
-    return lo - dt.timedelta(days=pad), hi + dt.timedelta(days=pad)
+EPOCH = dt.date(1970, 1, 1)  # date32 counts days from here
+MAX_TAILS = 3  # earlier panels at most; beyond, the clusters separated by the shortest gaps are merged
 
 
-def _panels(dated: list[dict[str, Any]]) -> tuple[list[Panel], dt.date]:
-    """The broken axis: earlier clusters (split at long gaps), then the dense period.
+def _day(n: int) -> dt.date:
+    """A day number (days since 1970-01-01, as Arrow's date32) as a date, clamped to what ``date`` holds."""
+    return EPOCH + dt.timedelta(days=int(min(max(n, _DAY_MIN), _DAY_MAX)))
+
+
+_DAY_MIN = (dt.date.min - EPOCH).days
+_DAY_MAX = (dt.date.max - EPOCH).days
+
+
+def _pad(lo: int, hi: int, share: float, minimum: int) -> tuple[int, int]:
+    pad = max(minimum, round((hi - lo) * share))
+    return max(lo - pad, _DAY_MIN), min(hi + pad, _DAY_MAX)
+
+
+def _clusters(starts, ends) -> list[tuple[int, int]]:
+    """[first start, last end] of each run of events not separated by :data:`TAIL_GAP_DAYS`, keeping at
+    most :data:`MAX_TAILS` (the longest gaps stay breaks; the others are merged)."""
+    import numpy as np
+
+    if len(starts) == 0:
+        return []
+    order = np.argsort(starts, kind="stable")
+    s, e = starts[order], np.maximum.accumulate(ends[order])
+    # A new cluster starts where an event begins more than the gap after every earlier one has ended.
+    gaps = s[1:] - e[:-1]
+    breaks = np.flatnonzero(gaps > TAIL_GAP_DAYS)
+    if len(breaks) > MAX_TAILS - 1:
+        keep = np.argsort(-gaps[breaks], kind="stable")[: MAX_TAILS - 1]
+        breaks = np.sort(breaks[keep])
+    firsts = np.concatenate([[0], breaks + 1])
+    lasts = np.concatenate([breaks, [len(s) - 1]])
+    return [(int(s[a]), int(e[b])) for a, b in zip(firsts, lasts)]
+
+
+def _panels(starts, ends) -> tuple[list[Panel], dt.date]:
+    """The broken axis for dated events (``starts``, ``ends``: numpy day numbers, ``start <= end``):
+    earlier clusters (split at long gaps), then the dense period.
 
     The dense period starts at the first event of the year holding the median start date (a rule on the
     data, not a hard-coded year). Its range covers the events in it whose window is at most
     :data:`DENSE_MAX_WINDOW_DAYS` long, so that a year-long window does not squeeze the days together.
+    Vectorised (sorts and reductions over arrays), so that it costs little at a million events.
     """
-    starts = sorted(r["date_start"] for r in dated)
-    median_year = starts[len(starts) // 2].year
-    split = min(s for s in starts if s.year == median_year)
-    dense = [r for r in dated if r["date_start"] >= split]
-    narrow = [r for r in dense if (r["date_end"] - r["date_start"]).days <= DENSE_MAX_WINDOW_DAYS] or dense
-    main = _pad(min(r["date_start"] for r in narrow), max(r["date_end"] for r in narrow), 0.02, 4)
-    main_title = f"{_years(split, max(r['date_end'] for r in narrow))}: most events, by day"
+    import numpy as np
 
-    clusters: list[list[dt.date]] = []  # [start, end] of each earlier cluster
-    for r in sorted((r for r in dated if r["date_start"] < split), key=lambda r: r["date_start"]):
-        if clusters and (r["date_start"] - clusters[-1][1]).days <= TAIL_GAP_DAYS:
-            clusters[-1][1] = max(clusters[-1][1], r["date_end"])
-        else:
-            clusters.append([r["date_start"], r["date_end"]])
-    titles = [_years(lo, min(hi, split)) for lo, hi in clusters]
+    median_year = _day(int(np.sort(starts)[len(starts) // 2])).year
+    split = int(starts[starts >= (dt.date(median_year, 1, 1) - EPOCH).days].min())
+    dense = starts >= split
+    narrow = dense & (ends - starts <= DENSE_MAX_WINDOW_DAYS)
+    if not narrow.any():
+        narrow = dense
+    main = _pad(int(starts[narrow].min()), int(ends[narrow].max()), 0.02, 4)
+    main_title = f"{_years(_day(split), _day(int(ends[narrow].max())))}: most events, by day"
+
+    clusters = _clusters(starts[~dense], ends[~dense])
+    titles = [_years(_day(lo), _day(min(hi, split))) for lo, hi in clusters]
     tails = [_pad(lo, hi, 0.05, 45) for lo, hi in clusters]
-    tails = [(lo, min(hi, main[0] - dt.timedelta(days=1))) for lo, hi in tails]
+    tails = [(lo, min(hi, main[0] - 1)) for lo, hi in tails]
+    # Padding must not make neighbouring panels overlap: they meet halfway across the gap instead.
+    for i in range(len(tails) - 1):
+        if tails[i][1] >= tails[i + 1][0]:
+            mid = (clusters[i][1] + clusters[i + 1][0]) // 2
+            tails[i], tails[i + 1] = (tails[i][0], mid), (mid + 1, tails[i + 1][1])
+    main_panel = Panel(_day(main[0]), _day(main[1]), MAIN_SHARE if tails else 1.0, True, main_title)
     if not tails:
-        return [Panel(main[0], main[1], 1.0, True, main_title)], split
-    spans = [max((hi - lo).days, 1) for lo, hi in tails]
+        return [main_panel], _day(split)
+    spans = [max(hi - lo, 1) for lo, hi in tails]
     rest = (1.0 - MAIN_SHARE) - MIN_TAIL_SHARE * len(tails)
     shares = [MIN_TAIL_SHARE + max(rest, 0.0) * s / sum(spans) for s in spans]
-    return ([Panel(lo, hi, sh, False, t) for (lo, hi), sh, t in zip(tails, shares, titles)]
-            + [Panel(main[0], main[1], MAIN_SHARE, True, main_title)], split)
+    return ([Panel(_day(lo), _day(hi), sh, False, t) for (lo, hi), sh, t in zip(tails, shares, titles)]
+            + [main_panel], _day(split))
 
 
 def _years(lo: dt.date, hi: dt.date) -> str:
@@ -185,9 +233,13 @@ def layout(events_table, type_order: list[str]) -> Timeline:
     ``type_order`` is the schema's ``event_type`` vocabulary; lanes follow it and only types that
     occur get a lane. Within a lane, dated events come in date order, then the undated ones.
     """
+    import numpy as np
+
     rows = _rows(events_table)
     dated = [r for r in rows if r["date_start"] is not None]
-    panels, split = _panels(dated) if dated else ([], None)
+    starts = np.array([(r["date_start"] - EPOCH).days for r in dated], dtype=np.int64)
+    ends = np.array([(r["date_end"] - EPOCH).days for r in dated], dtype=np.int64)
+    panels, split = _panels(starts, ends) if dated else ([], None)
 
     def panel_of(r: dict[str, Any]) -> int | None:
         if r["date_start"] is None:
@@ -243,6 +295,40 @@ def _caption(tl: Timeline, version: str) -> str:
             "(date_start to date_end); an arrow marks a window cut at the panel's edge. Source: data/events.csv.")
 
 
+def _rc() -> dict[str, Any]:
+    """Matplotlib settings that make the bytes depend only on the data (fonts as paths, fixed salt)."""
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": FONT_SIZE,
+        "svg.hashsalt": "china-russia-diplomacy-timeline",
+        "svg.fonttype": "path",
+        "axes.unicode_minus": True,
+    }
+
+
+def _date_axis(ax, panel: Panel, width_in: float, k: int, ylim: tuple[float, float]) -> tuple[float, float]:
+    """One panel of the broken axis: its date range, ticks on top, a dashed left edge after the first.
+    Returns the x limits (matplotlib date numbers)."""
+    import matplotlib.dates as mdates
+
+    ax.patch.set_alpha(0.0)
+    x0, x1 = mdates.date2num(panel.start), mdates.date2num(panel.end)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(*ylim)
+    ax.set_yticks([])
+    for side in ("left", "right"):
+        ax.spines[side].set_visible(k > 0 and side == "left")
+        ax.spines[side].set_linestyle((0, (2, 3)))
+    ax.grid(axis="x", color="#c8c8c8", lw=0.5)
+    ax.set_axisbelow(True)
+    loc = mdates.AutoDateLocator(minticks=2, maxticks=max(3, int(width_in / 0.5)))
+    loc.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # 12: a narrow panel of about a year
+    ax.xaxis.set_major_locator(loc)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
+    ax.tick_params(axis="x", top=True, labeltop=True, labelsize=7)
+    return x0, x1
+
+
 def render(tl: Timeline, version: str) -> dict[str, bytes]:
     """Draw the layout; return the SVG and PNG bytes."""
     try:
@@ -255,13 +341,7 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
-    rc = {
-        "font.family": "DejaVu Sans",
-        "font.size": FONT_SIZE,
-        "svg.hashsalt": "china-russia-diplomacy-timeline",
-        "svg.fonttype": "path",
-        "axes.unicode_minus": True,
-    }
+    rc = _rc()
     rows = max(_height_rows(tl), 1.0)
     height = HEADER + rows * ROW_HEIGHT + FOOTER
     label_col = _label_col(tl)
@@ -297,21 +377,7 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
                 ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
                 x += w + PANEL_GAP
                 axes.append(ax)
-                ax.patch.set_alpha(0.0)
-                x0, x1 = mdates.date2num(panel.start), mdates.date2num(panel.end)
-                ax.set_xlim(x0, x1)
-                ax.set_ylim(*ylim)
-                ax.set_yticks([])
-                for side in ("left", "right"):
-                    ax.spines[side].set_visible(k > 0 and side == "left")
-                    ax.spines[side].set_linestyle((0, (2, 3)))
-                ax.grid(axis="x", color="#c8c8c8", lw=0.5)
-                ax.set_axisbelow(True)
-                loc = mdates.AutoDateLocator(minticks=2, maxticks=max(3, int(w / 0.5)))
-                loc.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]  # 12: a narrow panel of about a year
-                ax.xaxis.set_major_locator(loc)
-                ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(loc, show_offset=False))
-                ax.tick_params(axis="x", top=True, labeltop=True, labelsize=7)
+                x0, x1 = _date_axis(ax, panel, w, k, ylim)
                 days_per_pt = (x1 - x0) / (w * 72.0)
                 for it in (i for i in tl.items if i.panel == k):
                     st = _style(it.status)
@@ -360,6 +426,12 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
 
 
 def generate(ctx) -> dict[str, bytes]:
-    """Build generator: the timeline of the ``events`` table, as SVG and PNG."""
+    """Build generator: the timeline of the ``events`` table, as SVG and PNG: one row per event up to
+    :data:`ROW_CAP` events, density lanes beyond (:mod:`timeline_density`)."""
     type_order = ctx.meta.table("events").field("event_type").enum or []
-    return render(layout(ctx.tables["events"], type_order), ctx.meta.version)
+    events = ctx.tables["events"]
+    if events.num_rows > ROW_CAP:
+        from . import timeline_density
+
+        return timeline_density.render(timeline_density.layout(events, type_order), ctx.meta.version)
+    return render(layout(events, type_order), ctx.meta.version)
