@@ -66,7 +66,7 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
                     else ["pandera", "rules", "files"])
     try:
         meta = load_metadata(package_dir)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         report.extend([Finding("files", "package", None, None, None, "schema-error", f"cannot read the schemas: {exc}")])
         if with_descriptor:  # the frictionless layer needs only datapackage.json: still run it
             report.extend(validate_descriptor(package_dir, {}))
