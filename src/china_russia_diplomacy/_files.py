@@ -53,3 +53,30 @@ def disguised(data: bytes) -> str | None:
         if data.startswith(magic):
             return what
     return None
+
+
+def irregular_entries(package_dir: Path, directories: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(relative path, problem) for every entry of ``directories`` that is not a regular file or a plain
+    sub-directory: build copies these directories into its staging area and must refuse links and
+    special files with a finding before it does (copying a FIFO blocks or fails with a traceback)."""
+    out = []
+    for top in directories:
+        root = Path(package_dir) / top
+        problem = not_regular(root)
+        if problem in ("missing", "a directory, not a file"):
+            if problem == "missing":
+                continue
+        else:
+            out.append((top, problem or "a file where a directory is expected"))
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+            for name in sorted(dirnames):
+                path = Path(dirpath) / name
+                if os.path.islink(path):
+                    out.append((path.relative_to(package_dir).as_posix(), "a symbolic link (only regular files inside the package are read)"))
+            for name in sorted(filenames):
+                path = Path(dirpath) / name
+                problem = not_regular(path, package_dir)
+                if problem and problem != "missing":
+                    out.append((path.relative_to(package_dir).as_posix(), problem))
+    return sorted(out)

@@ -21,7 +21,8 @@ FILES = {
     "crosswalk": ("event_type", "cameo_prefixes", "plover_types"),
 }
 CAMEO_SOURCE = ("CAMEO Conflict and Mediation Event Observations, Event and Actor Codebook, version 1.1b3 "
-                "(Schrodt 2012): root codes 01-20 and the second-level codes of the roots the crosswalk uses")
+                "(Schrodt 2012): root codes 01-20, the second-level codes of the roots the crosswalk uses, "
+                "and the deeper codes the data uses (0356)")
 PLOVER_SOURCE = "PLOVER (Political Language Ontology for Verifiable Event Records), its 16 event types"
 
 
