@@ -187,7 +187,51 @@ def render_codelists(package_dir, tables) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_rules() -> str:
+    """The "Consistency rules" section: each domain rule's docstring (its name, what it refuses and its
+    exception), so the codebook states exactly what validation checks."""
+    import importlib
+    import inspect
+
+    from .validation.date_range import EARLIEST, LATEST
+
+    # the modules, not the functions of the same name that rules/__init__ exports
+    chronology = importlib.import_module(f"{__package__}.validation.rules.chronology")
+    entities = importlib.import_module(f"{__package__}.validation.rules.entities")
+
+    lines = [
+        "## Consistency rules",
+        "",
+        "Beyond types and patterns, `validate` (and so `build`) refuses rows that are well-formed but wrong.",
+        "Each rule below gives its name (as printed in a finding), what it refuses and its exception.",
+        "",
+        f"- `date-range`: every date lies within {EARLIEST}..{LATEST}, the days pandas' `datetime64[ns]` (and so",
+        "  every loader backend) can hold; a date outside is a finding, never a crash.",
+        "",
+        "### Time",
+        "",
+    ]
+    for title, module in (("Time", chronology), ("Entities and claims", entities)):
+        if title != "Time":
+            lines += [f"### {title}", ""]
+        for rule in module.DOCUMENTED:
+            lines.append("- " + " ".join(inspect.cleandoc(rule.__doc__ or "").split()).replace("``", "`"))
+        lines.append("")
+    lines += [
+        "### Text",
+        "",
+        "- `hidden-character`: no text cell holds a character that breaks a line or hides itself: Unicode format",
+        "  characters (zero-width space, joiners, direction marks and overrides, byte order mark, soft hyphen), line",
+        "  and paragraph separators, next line, private-use, surrogate and unassigned code points, or a space other",
+        "  than U+0020 (no-break, thin, em...). Exception: `evidence`, `other_evidence` and `quotes.text`, which must",
+        "  match the archived article character for character and are checked against it instead.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def generate(ctx) -> dict[str, bytes]:
     """Build generator: ``docs/codebook.md``."""
-    text = render(ctx.meta, ctx.tables) + "\n" + render_codelists(ctx.package_dir, ctx.tables)
+    text = (render(ctx.meta, ctx.tables) + "\n" + render_codelists(ctx.package_dir, ctx.tables) + "\n"
+            + render_rules())
     return {"docs/codebook.md": text.encode("utf-8")}

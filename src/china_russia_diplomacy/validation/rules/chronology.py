@@ -164,6 +164,11 @@ def dates_within_events(t: Tables) -> list[Finding]:
     return out
 
 
+# The rules, in the order the codebook lists them with their docstrings (rule name, what, exception).
+DOCUMENTED = (event_after_sources, mention_status_dates, dates_after_source, basis_of_undated_sources,
+              children_within_parents, dates_within_events)
+
+
 def chronology(t: Tables) -> list[Finding]:
     return (event_after_sources(t) + mention_status_dates(t) + dates_after_source(t)
             + basis_of_undated_sources(t) + children_within_parents(t) + dates_within_events(t))

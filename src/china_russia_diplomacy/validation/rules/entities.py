@@ -216,6 +216,11 @@ def status_of_latest_source(t: Tables) -> list[Finding]:
     return located(t, "events", bad, "status", "status-latest-source", message)
 
 
+# The rules, in the order the codebook lists them with their docstrings.
+DOCUMENTED = (duplicate_participants, duplicate_events, agreement_parties, quote_relays, discrepancy_claims,
+              about_descendants, count_plausible, role_conflicts, status_of_latest_source)
+
+
 def entities(t: Tables) -> list[Finding]:
     return (duplicate_participants(t) + duplicate_events(t) + agreement_parties(t) + quote_relays(t)
             + discrepancy_claims(t) + about_descendants(t) + count_plausible(t) + role_conflicts(t)
