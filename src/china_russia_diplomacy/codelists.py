@@ -14,6 +14,8 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._files import not_regular
+
 DIRECTORY = "schemas/codelists"
 FILES = {
     "cameo": ("code", "label"),
@@ -41,10 +43,11 @@ class CodeLists:
         return not self.problems
 
 
-def _read(path: Path, header: tuple[str, ...]) -> tuple[list[dict[str, str]], str | None]:
+def _read(path: Path, header: tuple[str, ...], root: Path) -> tuple[list[dict[str, str]], str | None]:
     """Rows of one list, or the reason it cannot be used (never raises on a bad file)."""
-    if path.is_symlink() or not path.is_file():
-        return [], "missing (or not a regular file)"
+    problem = not_regular(path, root)
+    if problem:
+        return [], problem
     try:
         text = path.read_bytes().decode("utf-8")
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
@@ -66,7 +69,7 @@ def load(package_dir: Path) -> CodeLists:
     lists = CodeLists()
     for name, header in FILES.items():
         rel = f"{DIRECTORY}/{name}.csv"
-        rows, problem = _read(Path(package_dir) / rel, header)
+        rows, problem = _read(Path(package_dir) / rel, header, Path(package_dir))
         if problem:
             lists.problems.append((rel, problem))
             continue

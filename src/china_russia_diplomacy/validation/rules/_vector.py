@@ -75,3 +75,11 @@ def text(series: pd.Series) -> pd.Series:
 def day(value) -> str:
     v = plain(value)
     return v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v)
+
+
+def lookup(keys: pd.Series, mapping: pd.Series) -> pd.Series:
+    """``keys.map(mapping)`` that keeps ``mapping``'s dtype even when it is empty or keys are missing
+    (``Series.map`` casts an empty datetime mapping to float and raises); ``mapping`` has unique keys."""
+    if not mapping.index.is_unique:
+        mapping = mapping[~mapping.index.duplicated()]
+    return pd.Series(mapping.reindex(keys.astype(object).where(keys.notna(), None).values).values, index=keys.index)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..report import Finding
-from ._vector import day, frame, located, text
+from ._vector import day, frame, located, lookup, text
 from .base import Tables
 
 DONE = ("occurred", "ongoing")  # happened, or had begun, by the time of writing
@@ -43,9 +43,9 @@ def event_after_sources(t: Tables) -> list[Finding]:
     men = frame(t, "event_mentions", "event_id", "source_id")
     if ev is None or men is None:
         return []
-    pub = text(men["source_id"]).map(_published(t))
+    pub = lookup(text(men["source_id"]), _published(t))
     latest = pd.Series(pub.values, index=text(men["event_id"]).values).groupby(level=0).max()
-    ev_latest = text(ev["event_id"]).map(latest)
+    ev_latest = lookup(text(ev["event_id"]), latest)
     bad = text(ev["status"]).isin(DONE) & ev["date_start"].notna() & ev_latest.notna() & (ev["date_start"] > ev_latest)
     return located(t, "events", bad, "date_start", "occurred-after-sources",
                    lambda i: (f"status is {ev['status'].iloc[i]!r} but the event starts {day(ev['date_start'].iloc[i])}, "
@@ -60,9 +60,9 @@ def mention_status_dates(t: Tables) -> list[Finding]:
     men = frame(t, "event_mentions", "event_id", "source_id", "reported_status")
     if ev is None or men is None:
         return []
-    pub = text(men["source_id"]).map(_published(t))
+    pub = lookup(text(men["source_id"]), _published(t))
     eid = text(men["event_id"])
-    start, end = eid.map(_by_id(ev, "event_id", "date_start")), eid.map(_by_id(ev, "event_id", "date_end"))
+    start, end = lookup(eid, _by_id(ev, "event_id", "date_start")), lookup(eid, _by_id(ev, "event_id", "date_end"))
     status = text(men["reported_status"])
     done = status.isin(DONE) & pub.notna() & start.notna() & (start > pub)
     ahead = status.isin(AHEAD) & pub.notna() & end.notna() & (end < pub)
@@ -82,13 +82,13 @@ def dates_after_source(t: Tables) -> list[Finding]:
     published = _published(t)
     q = frame(t, "quotes", "spoken_date", "source_id")
     if q is not None:
-        pub = text(q["source_id"]).map(published)
+        pub = lookup(text(q["source_id"]), published)
         bad = q["spoken_date"].notna() & pub.notna() & (q["spoken_date"] > pub)
         out += located(t, "quotes", bad, "spoken_date", "spoken-after-source",
                        lambda i: f"spoken_date is after {day(pub.iloc[i])}, the publication date of {q['source_id'].iloc[i]} that prints the quote")
     a = frame(t, "agreements", "signed_date", "source_id", "status")
     if a is not None:
-        pub = text(a["source_id"]).map(published)
+        pub = lookup(text(a["source_id"]), published)
         bad = text(a["status"]).isin(("signed", "exchanged")) & a["signed_date"].notna() & pub.notna() & (a["signed_date"] > pub)
         out += located(t, "agreements", bad, "signed_date", "signed-after-source",
                        lambda i: (f"reported as {a['status'].iloc[i]!r} by {a['source_id'].iloc[i]} (published {day(pub.iloc[i])}) "
@@ -110,12 +110,12 @@ def basis_of_undated_sources(t: Tables) -> list[Finding]:
         if df is None:
             continue
         basis = text(df[basis_col])
-        pub = text(df["source_id"]).map(published)
+        pub = lookup(text(df["source_id"]), published)
         bad = df[date_col].notna() & basis.isin(ARTICLE_RELATIVE) & pub.isna()
         if table == "events" and "date_note" in df.columns:
             anchor = text(df["date_note"]).str.extract(r"(evt-[0-9]{4})", expand=False)
-            a_basis = anchor.map(_by_id(df, "event_id", "date_basis").astype("string"))
-            a_start = anchor.map(_by_id(df, "event_id", "date_start"))
+            a_basis = lookup(anchor, _by_id(df, "event_id", "date_basis").astype("string"))
+            a_start = lookup(anchor, _by_id(df, "event_id", "date_start"))
             anchored = (basis == "relative_resolved") & a_start.notna() & a_basis.notna() & ~a_basis.isin(("inferred", "undated"))
             bad &= ~anchored.fillna(False)
         out += located(t, table, bad, basis_col, "basis-undated-source",
@@ -131,7 +131,7 @@ def children_within_parents(t: Tables) -> list[Finding]:
     if ev is None:
         return []
     parent = text(ev["parent_event_id"])
-    p_start, p_end = parent.map(_by_id(ev, "event_id", "date_start")), parent.map(_by_id(ev, "event_id", "date_end"))
+    p_start, p_end = lookup(parent, _by_id(ev, "event_id", "date_start")), lookup(parent, _by_id(ev, "event_id", "date_end"))
     known = ev["date_start"].notna() & ev["date_end"].notna() & p_start.notna() & p_end.notna()
     early = known & (ev["date_start"] < p_start)
     late = known & ~early & (ev["date_end"] > p_end)
@@ -157,7 +157,7 @@ def dates_within_events(t: Tables) -> list[Finding]:
         if df is None:
             continue
         eid = text(df["event_id"])
-        s, e = eid.map(starts), eid.map(ends)
+        s, e = lookup(eid, starts), lookup(eid, ends)
         bad = df[col].notna() & s.notna() & e.notna() & ((df[col] < s) | (df[col] > e))
         out += located(t, table, bad, col, "date-outside-event",
                        lambda i, eid=eid, s=s, e=e: f"not within the bounds {day(s.iloc[i])}..{day(e.iloc[i])} of its event {eid.iloc[i]}")

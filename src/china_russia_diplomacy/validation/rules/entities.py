@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..report import Finding
-from ._vector import finding_at, frame, line_of, located, text
+from ._vector import finding_at, frame, line_of, located, lookup, text
 from .base import Tables
 
 # Roles one participant cannot hold in the same event at once (who visits is not who hosts, ...).
@@ -61,7 +61,7 @@ def duplicate_events(t: Tables) -> list[Finding]:
     if ep is not None:
         pairs = pd.DataFrame({"e": text(ep["event_id"]), "p": text(ep["participant_id"])}).drop_duplicates().sort_values(["e", "p"])
         who = pairs.groupby("e")["p"].agg(";".join)
-        key["participants"] = text(ev["event_id"]).map(who).fillna("").values
+        key["participants"] = lookup(text(ev["event_id"]), who).fillna("").values
     key = key.fillna("\x00")
     dup = key.duplicated(keep="first").to_numpy()
     if not dup.any():
@@ -123,7 +123,7 @@ def discrepancy_claims(t: Tables) -> list[Finding]:
     m_source = pd.Series(text(m["source_id"]).values, index=text(m["mention_id"]).values)
     for col, src_col in (("mention_id", "source_id"), ("other_mention_id", "other_source_id")):
         mid = text(d[col])
-        ev_of, src_of = mid.map(m_event), mid.map(m_source)
+        ev_of, src_of = lookup(mid, m_event), lookup(mid, m_source)
         known = mid.notna() & ev_of.notna()
         bad = known & ((text(d["record_table"]) != "events") | (ev_of != text(d["record_id"])) | (src_of != text(d[src_col])))
         out += located(t, "discrepancies", bad, col, "discrepancy-mention",
@@ -145,7 +145,7 @@ def about_descendants(t: Tables) -> list[Finding]:
     node = text(ev["about_event_id"])
     bad = pd.Series(False, index=ev.index)
     for _ in range(len(ev)):  # walk up from the about event; parent cycles are reported by parent-cycle
-        node = node.map(parent)
+        node = lookup(node, parent)
         if node.isna().all():
             break
         bad |= (node == ids).fillna(False)
@@ -197,10 +197,10 @@ def status_of_latest_source(t: Tables) -> list[Finding]:
     if ev is None or men is None or src is None:
         return []
     s = src[src["source_id"].notna()].drop_duplicates("source_id")
-    pub = text(men["source_id"]).map(pd.Series(s["published_date"].values, index=text(s["source_id"]).values))
+    pub = lookup(text(men["source_id"]), pd.Series(s["published_date"].values, index=text(s["source_id"]).values))
     eid = text(men["event_id"])
     latest = pd.Series(pub.values, index=eid.values).groupby(level=0).max()
-    m_latest = eid.map(latest)
+    m_latest = lookup(eid, latest)
     counts = (pub == m_latest).fillna(False) | m_latest.isna()
     allowed = set((eid[counts] + "|" + text(men["reported_status"])[counts]).dropna())
     mentioned = set(eid.dropna())
