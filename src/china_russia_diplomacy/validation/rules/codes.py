@@ -84,13 +84,9 @@ def language_codes(t: Tables) -> list[Finding]:
 def _lists(t: Tables) -> tuple[codelists.CodeLists | None, list[Finding]]:
     if not codelists.present(t.package_dir):  # a release made before 1.1.0 carries no code lists
         return None, []
-    lists = _load(Path(t.package_dir))
+    lists = codelists.load(Path(t.package_dir))
     return lists, [f("package", None, None, rel, "codelist", f"{rel} is {problem}; the code lists ship with the package")
                    for rel, problem in lists.problems]
-
-
-def _load(package_dir: Path) -> codelists.CodeLists:
-    return codelists.load(package_dir)
 
 
 def event_codes(t: Tables) -> list[Finding]:
