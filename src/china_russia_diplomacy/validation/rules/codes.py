@@ -91,9 +91,11 @@ def _lists(t: Tables) -> tuple[codelists.CodeLists | None, list[Finding]]:
 
 def event_codes(t: Tables) -> list[Finding]:
     """CAMEO and PLOVER codes belong to their lists, and fit the event type as the crosswalk says."""
-    lists, out = _lists(t)
     ev = frame(t, "events", "event_type", "cameo_code", "plover_type")
-    if lists is None or ev is None:
+    if ev is None:  # no table uses the lists (e.g. a package of other tables): nothing to check them against
+        return []
+    lists, out = _lists(t)
+    if lists is None:
         return out
     etype, cameo, plover = text(ev["event_type"]), text(ev["cameo_code"]), text(ev["plover_type"])
     known_cameo = cameo.isin(list(lists.cameo)) if lists.cameo else pd.Series(True, index=ev.index)
