@@ -1,9 +1,9 @@
 """Cell hygiene of every text cell: NFC, stray whitespace, spreadsheet formulas, control characters,
 and characters that break a line or hide themselves.
 
-One regular expression per column (pandas' vectorised ``str`` methods), so the cost is a scan of each
-column, not Python code per character; only offending cells are looked at one by one, to name the
-character in the message.
+One pyarrow.compute kernel per test and column (RE2 regular expressions run in C++), so the cost is a
+scan of each column, not Python code per cell or character; only cells with non-ASCII text (for NFC)
+and offending cells (to name the character in the message) are looked at one by one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import unicodedata
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..report import Finding
 from ._vector import frame, located, text
@@ -70,16 +71,39 @@ def hidden_pattern() -> re.Pattern:
     return re.compile("[" + "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in hidden_codepoints()) + "]")
 
 
-CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # Cc except the line feed
+CONTROL = r"[\x{0}-\x{9}\x{B}-\x{1F}\x{7F}-\x{9F}]"  # Cc except the line feed (RE2 syntax)
+NON_ASCII = r"[^\x{0}-\x{7F}]"
+
+
+@lru_cache(maxsize=1)
+def hidden_re2() -> str:
+    """The hidden-character class in RE2 syntax for pyarrow.compute (surrogates left out: they cannot
+    occur in Arrow's UTF-8 strings, and RE2 refuses them in a pattern)."""
+    parts = []
+    for a, b in hidden_codepoints():
+        if b < 0xD800 or a > 0xDFFF:
+            parts.append((a, b))
+        else:  # split around the surrogate block
+            if a < 0xD800:
+                parts.append((a, 0xD7FF))
+            if b > 0xDFFF:
+                parts.append((0xE000, b))
+    return "[" + "".join(f"\\x{{{a:X}}}" if a == b else f"\\x{{{a:X}}}-\\x{{{b:X}}}" for a, b in parts) + "]"
 
 
 def _name(ch: str) -> str:
     return f"U+{ord(ch):04X} {unicodedata.name(ch, unicodedata.category(ch))}"
 
 
+def _mask(result) -> np.ndarray:
+    return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def cell_hygiene(t: Tables) -> list[Finding]:
+    """Each test is one pyarrow.compute kernel (RE2 regexes in C++) over the column; Python looks only at
+    cells with non-ASCII characters (for NFC) and at offending cells (to name the character)."""
     out: list[Finding] = []
-    hidden = hidden_pattern()
+    hidden, hidden_py = hidden_re2(), hidden_pattern()
     for spec in t.meta.tables:
         df = frame(t, spec.name)
         if df is None:
@@ -89,24 +113,26 @@ def cell_hygiene(t: Tables) -> list[Finding]:
             if col not in df.columns:
                 continue
             s = text(df[col])
-            filled = s.notna().to_numpy()
-            if not filled.any():
+            if not s.notna().any():
                 continue
-            out += located(t, spec.name, s != s.str.strip(), col, "whitespace", "leading or trailing whitespace")
-            non_ascii = s.str.contains(r"[^\x00-\x7f]", regex=True)
-            nfc = pd.Series(False, index=s.index)
-            idx = np.flatnonzero(non_ascii.fillna(False).to_numpy())
+            arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
+            out += located(t, spec.name, _mask(pc.not_equal(arr, pc.utf8_trim_whitespace(arr))), col, "whitespace",
+                           "leading or trailing whitespace")
+            idx = np.flatnonzero(_mask(pc.match_substring_regex(arr, NON_ASCII)))
+            nfc = np.zeros(len(s), dtype=bool)
             if len(idx):
-                nfc.iloc[idx] = [not unicodedata.is_normalized("NFC", v) for v in s.iloc[idx]]
+                nfc[idx] = [not unicodedata.is_normalized("NFC", v) for v in s.iloc[idx]]
             out += located(t, spec.name, nfc, col, "unicode-nfc", "text is not in Unicode NFC form")
-            out += located(t, spec.name, s.str.startswith(FORMULA_PREFIXES), col, "csv-injection",
+            formula = np.zeros(len(s), dtype=bool)
+            for prefix in FORMULA_PREFIXES:
+                formula |= _mask(pc.starts_with(arr, prefix))
+            out += located(t, spec.name, formula, col, "csv-injection",
                            "a text cell starting with =, +, -, @ would run as a formula in a spreadsheet")
-            out += located(t, spec.name, s.str.contains(CONTROL, regex=True), col, "control-character",
+            out += located(t, spec.name, _mask(pc.match_substring_regex(arr, CONTROL)), col, "control-character",
                            "text contains a control character")
             if col in exempt:
                 continue
-            bad = s.str.contains(hidden, regex=True)
-            out += located(t, spec.name, bad, col, "hidden-character",
-                           lambda i, s=s: (f"text contains {_name(hidden.search(s.iloc[i]).group())}, a character that breaks "
-                                           "a line or cannot be seen; use a plain space or remove it"))
+            out += located(t, spec.name, _mask(pc.match_substring_regex(arr, hidden)), col, "hidden-character",
+                           lambda i, s=s: (f"text contains {_name(hidden_py.search(s.iloc[i]).group())}, a character that "
+                                           "breaks a line or cannot be seen; use a plain space or remove it"))
     return out
