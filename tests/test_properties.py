@@ -59,9 +59,12 @@ _TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Co", "Cn")) | s
 
 
 def _hygienic(s: str) -> bool:
-    """What the rules layer accepts in a text cell (NFC, no stray spaces, no formula prefix, no controls)."""
+    """What the rules layer accepts in a text cell (NFC, no stray spaces, no formula prefix, no controls,
+    no hidden or line-breaking characters)."""
+    from china_russia_diplomacy.validation.rules.hygiene import hidden_pattern
+
     return (s == s.strip() and unicodedata.normalize("NFC", s) == s and not s.startswith(("=", "+", "-", "@"))
-            and "\n" not in s and all(unicodedata.category(c) not in ("Zl", "Zp") for c in s))
+            and "\n" not in s and not hidden_pattern().search(s))
 
 
 def value_strategy(f: FieldSpec, hygienic: bool) -> st.SearchStrategy:

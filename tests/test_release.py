@@ -68,7 +68,8 @@ def test_archive_carries_everything_needed_to_use_and_recheck_the_data(archive, 
     with zipfile.ZipFile(archive) as zf:
         names = {n.split("/", 1)[1] for n in zf.namelist()}
     expected = {"datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "docs/codebook.md",
-                "SHA256SUMS", "schemas/retired_ids.json"}
+                "SHA256SUMS", "schemas/retired_ids.json", "schemas/codelists/cameo.csv", "schemas/codelists/plover.csv",
+                "schemas/codelists/crosswalk.csv"}
     expected |= {t.csv_path for t in meta.tables} | {t.parquet_path for t in meta.tables}
     expected |= {f"sources/{p.name}" for p in (repo / "sources").glob("*.txt")}
     assert expected <= names, expected - names
@@ -231,3 +232,19 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists
         refused = run(tmp_path / "cache2", server.url)
     assert "SHA-256" in refused["error"]
     assert not [p for p in (tmp_path / "cache2").rglob("*") if p.is_file()]
+
+
+def test_unpacked_archive_validates_against_the_code_lists_it_carries(archive, tmp_path):
+    """A release has no schemas/package.json but carries schemas/codelists/: the code rules still run on it."""
+    from package_edits import edit_cell
+
+    from china_russia_diplomacy.validation import validate_package
+
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(tmp_path)
+    root = tmp_path / archive.stem
+    assert validate_package(root).valid
+    events = (root / "data" / "events.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(events[1:]) if ",042," in line)
+    edit_cell(root / "data" / "events.csv", row, "cameo_code", "42")
+    assert any(f.rule == "cameo-code" for f in validate_package(root).findings)

@@ -19,6 +19,7 @@ from typing import Callable
 
 import pyarrow as pa
 
+from ._files import irregular_entries
 from .descriptor import build_descriptor, dumps
 from .metadata import Metadata, SchemaError, read_metadata
 from .parquet_io import parquet_bytes
@@ -88,6 +89,8 @@ def compute_outputs(package_dir: Path, progress: Progress | None = None) -> tupl
         raise ValidationError(Report(str(package_dir), ["files"], [
             Finding("files", "package", None, None, None, "schema-error", str(exc))])) from None
     tables, _lines, findings = read_checked_tables(package_dir, meta)
+    findings += [Finding("files", "package", None, None, rel, "file-type", f"{rel} is {problem}")
+                 for rel, problem in irregular_entries(package_dir, INPUT_DIRS)]
     if findings:
         report = Report(str(package_dir), ["files", "pandera"], findings)
         raise ValidationError(report)

@@ -14,6 +14,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._files import disguised, not_regular
 from .metadata import TableSpec
 from .validation.report import Finding
 
@@ -46,10 +47,16 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
     def finding(line: int | None, rule: str, message: str, value: str | None = None, column: str | None = None) -> Finding:
         return Finding(LAYER, name, line, column, value, rule, f"{rel}: {message}")
 
-    if not path.is_file():
+    problem = not_regular(path, path.parent.parent)
+    if problem == "missing":
         return None, [finding(None, "file-missing", "the CSV file is missing")]
+    if problem:
+        return None, [finding(None, "file-type", f"the CSV is {problem}")]
     data = path.read_bytes()
     findings: list[Finding] = []
+    other = disguised(data)
+    if other:
+        return None, [finding(1, "file-type", f"the file is {other}, not a CSV text file; export the table as CSV (UTF-8)")]
     if data.startswith(b"\xef\xbb\xbf"):
         findings.append(finding(1, "utf8-no-bom", "the file starts with a UTF-8 byte order mark; save as UTF-8 without BOM"))
         data = data[3:]

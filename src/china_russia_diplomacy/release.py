@@ -26,6 +26,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from ._files import not_regular
+
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 FILE_MODE = 0o100644
 COMPRESSION = zipfile.ZIP_DEFLATED
@@ -49,11 +51,12 @@ def release_files(package_dir: Path, meta) -> list[str]:
     files = {rel for rel in TOP_FILES if (package_dir / rel).is_file()}
     for t in meta.tables:
         files.update({t.csv_path, t.parquet_path})
-    for directory, pattern in (("schemas", "*.json"), ("sources", "*.txt")):
+    for directory, pattern in (("schemas", "*.json"), ("schemas/codelists", "*.csv"), ("sources", "*.txt")):
         files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern))
     for rel in files:
-        if not (package_dir / rel).is_file():
-            raise FileNotFoundError(f"cannot release: {rel} is missing; run build")
+        problem = not_regular(package_dir / rel, package_dir)
+        if problem:
+            raise FileNotFoundError(f"cannot release: {rel} is {problem}; run build")
     return sorted(files)
 
 

@@ -40,10 +40,13 @@ def read_checked_tables(package_dir: Path, meta):
     finding here instead of crashing later with an Arrow error.
     """
     from ..frames import to_pandas
+    from .date_range import guard_dates
     from .pandera_layer import validate_frame
 
     tables, lines, findings = read_tables(package_dir, meta)
-    for name, table in tables.items():
+    in_range, found = guard_dates(tables, lines)
+    findings += found
+    for name, table in in_range.items():
         findings += validate_frame(meta.table(name), to_pandas(table), lines[name])
     return tables, lines, findings
 
@@ -53,6 +56,7 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     from ..frames import to_pandas
     from ..metadata import load_metadata
     from . import artifacts
+    from .date_range import guard_dates
     from .frictionless_layer import validate_descriptor
     from .pandera_layer import validate_frame
     from .rules import Tables, run_rules
@@ -62,14 +66,16 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
                     else ["pandera", "rules", "files"])
     try:
         meta = load_metadata(package_dir)
-    except (OSError, ValueError, KeyError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         report.extend([Finding("files", "package", None, None, None, "schema-error", f"cannot read the schemas: {exc}")])
         if with_descriptor:  # the frictionless layer needs only datapackage.json: still run it
             report.extend(validate_descriptor(package_dir, {}))
         return report
     tables, lines, findings = read_tables(package_dir, meta)
     report.extend(findings)
-    frames = {name: to_pandas(table) for name, table in tables.items()}
+    in_range, findings = guard_dates(tables, lines)
+    report.extend(findings)
+    frames = {name: to_pandas(table) for name, table in in_range.items()}
     for name, frame in frames.items():
         report.extend(validate_frame(meta.table(name), frame, lines[name]))
     report.extend(run_rules(Tables(meta, frames, lines, package_dir)))

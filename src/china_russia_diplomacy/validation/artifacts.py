@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from .._files import not_regular
 from .._locate import safe_relative
 from ..metadata import Metadata
 from .report import Finding
@@ -26,8 +27,11 @@ def file_problems(package_dir: Path, entry: dict[str, Any]) -> list[tuple[str, s
     if not isinstance(path, str) or not safe_relative(path):
         return [("unsafe-path", "unsafe path; it must be relative and stay inside the package")]
     file = package_dir / path
-    if not file.is_file():
+    problem = not_regular(file, package_dir)
+    if problem == "missing":
         return [("file-missing", "missing")]
+    if problem:
+        return [("file-type", problem)]
     data = file.read_bytes()
     out = []
     digest = "sha256:" + hashlib.sha256(data).hexdigest()
@@ -107,9 +111,30 @@ def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any]
 
 def load_descriptor(package_dir: Path) -> tuple[dict[str, Any] | None, list[Finding]]:
     path = package_dir / "datapackage.json"
-    if not path.is_file():
+    problem = not_regular(path, package_dir)
+    if problem == "missing":
         return None, [Finding(LAYER, "package", None, None, None, "descriptor-missing", "datapackage.json is missing; run build")]
+    if problem:
+        return None, [Finding(LAYER, "package", None, None, None, "file-type", f"datapackage.json is {problem}")]
     try:
-        return json.loads(path.read_text(encoding="utf-8")), []
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         return None, [Finding(LAYER, "package", None, None, None, "descriptor-error", f"datapackage.json is not valid JSON: {exc}")]
+    shape = descriptor_shape_problem(descriptor)
+    if shape:
+        return None, [Finding(LAYER, "package", None, None, None, "descriptor-error", f"datapackage.json {shape}")]
+    return descriptor, []
+
+
+def descriptor_shape_problem(descriptor: Any) -> str | None:
+    """What keeps a parsed descriptor from being read as a Data Package (the checks index into it)."""
+    if not isinstance(descriptor, dict):
+        return f"is JSON but not an object (a {type(descriptor).__name__})"
+    resources = descriptor.get("resources", [])
+    if not isinstance(resources, list) or not all(isinstance(r, dict) for r in resources):
+        return "has a 'resources' entry that is not a list of objects"
+    for r in resources:
+        for entry in (r, r.get("parquet")):
+            if entry is not None and (not isinstance(entry, dict) or not isinstance(entry.get("path", ""), str)):
+                return f"has a resource {r.get('name')!r} whose path entry is not an object with a text path"
+    return None

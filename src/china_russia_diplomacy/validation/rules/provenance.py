@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Iterator
 
+from ..._files import not_regular
 from ..report import Finding
 from .base import Tables, f
 
@@ -21,8 +22,10 @@ def archived_texts(t: Tables) -> tuple[dict[str, str], list[Finding]]:
             out.append(f("sources", line, "file_name", name, "unsafe-path", "file_name must be a bare file name"))
             continue
         path = t.package_dir / "sources" / name
-        if not path.is_file():
-            out.append(f("sources", line, "file_name", name, "source-missing", f"archived article sources/{name} is missing"))
+        problem = not_regular(path, t.package_dir)
+        if problem:
+            rule = "source-missing" if problem == "missing" else "file-type"
+            out.append(f("sources", line, "file_name", name, rule, f"archived article sources/{name} is {problem}"))
             continue
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
