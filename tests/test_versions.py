@@ -262,6 +262,14 @@ def test_package_dir_accepts_a_release_zip(v1_archive, version_cache, repo):
     assert crd.tables(v1_archive) == list(frames)
 
 
+def test_scan_reads_a_registered_version_lazily(v1_archive, version_cache, repo):
+    """scan(version=) reads the cited version's Parquet twin, not the installed one's."""
+    crd.fetch(V1, v1_archive)
+    commit = read_registry(repo).get(V1).commit
+    scanned = crd.scan("events", version=V1).select("event_id").collect()
+    assert sorted(scanned["event_id"].to_list()) == sorted(r["event_id"] for r in _git_rows(repo, commit, "events"))
+
+
 # --- every frame says what it is; cite any version -----------------------------------------------------------
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 
-def scan(table: str, package_dir: str | Path | None = None) -> Any:
+def scan(table: str, package_dir: str | Path | None = None, *, version: str | None = None) -> Any:
     """A ``polars.LazyFrame`` over ``table``'s Parquet file; nothing is read until ``.collect()``.
 
     Parameters
@@ -41,12 +41,14 @@ def scan(table: str, package_dir: str | Path | None = None) -> Any:
     package_dir:
         Scan another copy of the package (an unpacked release, an edited checkout) instead of the
         installed one.
+    version:
+        Scan a registered version (``"1.0.0"``), fetched and verified once like ``load(version=...)``.
     """
     try:
         import polars as pl
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError('scan() needs polars: pip install "china-russia-diplomacy[polars]"') from None
 
-    from .loader import path
+    from .loader import _dir, path
 
-    return pl.scan_parquet(path(table, "parquet", package_dir))
+    return pl.scan_parquet(path(table, "parquet", _dir(package_dir, version)))
