@@ -57,6 +57,24 @@ class Tables:
         return [_clean(v) for v in self.frames[table][name].tolist()]
 
 
+def isin(values, allowed) -> np.ndarray:
+    """Vectorised membership of a column in another (boolean array; a missing value is never in).
+
+    Arrow's hash kernel directly on the columns' buffers: pandas' ``isin`` on Arrow-backed strings
+    turns the allowed values into a Python list first, a million objects at a million rows."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(pd.Series(values).array)
+    allowed = allowed if isinstance(allowed, (pa.Array, pa.ChunkedArray)) else pa.array(pd.Series(allowed).array)
+    if isinstance(allowed, pa.ChunkedArray):
+        allowed = allowed.combine_chunks()
+    if allowed.type != values.type:
+        allowed = allowed.cast(values.type)
+    found = pc.is_in(values, value_set=allowed.drop_null(), skip_nulls=True)
+    return pc.fill_null(found, False).to_numpy(zero_copy_only=False).astype(bool)
+
+
 def failing(mask) -> np.ndarray:
     """Row positions where a boolean mask (NA counts as passing) is true."""
     return np.flatnonzero(np.asarray(pd.Series(mask).fillna(False), dtype=bool))

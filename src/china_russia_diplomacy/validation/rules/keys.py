@@ -11,7 +11,7 @@ from typing import Iterator
 import pandas as pd
 
 from ..report import Finding
-from .base import Tables, f, failing
+from .base import Tables, f, failing, isin
 
 
 def _as_list(value) -> list[str]:
@@ -22,7 +22,7 @@ def _missing(source: pd.DataFrame, fields: list[str], target: pd.DataFrame, ref_
     """Positions of rows whose (non-empty) key is not among the target's keys."""
     present = source[fields].notna().all(axis=1)
     if len(fields) == 1:
-        found = source[fields[0]].isin(target[ref_fields[0]].dropna())
+        found = isin(source[fields[0]], target[ref_fields[0]])
     else:
         keys = pd.MultiIndex.from_frame(target[ref_fields].dropna().astype(object))
         found = pd.MultiIndex.from_frame(source[fields].astype(object)).isin(keys)
@@ -57,7 +57,7 @@ def _parties(t: Tables) -> Iterator[Finding]:
     participants = t.frames["participants"]["participant_id"].dropna()
     parties = agreements["parties"].dropna().astype(object).str.split(";").explode()
     parties = parties[parties.astype(bool)]  # an empty piece is the pattern's business, not a key
-    unknown = parties[~parties.isin(participants)]
+    unknown = parties[~isin(parties.astype("string"), participants)]
     positions = agreements.index.get_indexer(unknown.index)
     for i, pid in zip(positions, unknown.tolist()):
         yield f("agreements", t.line("agreements", i), "parties", pid, "foreign-key", f"party {pid} is not in participants")
@@ -73,7 +73,7 @@ def _discrepancy_records(t: Tables) -> Iterator[Finding]:
             continue
         key = t.meta.table(table).primary_key[0]
         rows = (d["record_table"] == table).fillna(False) & d["record_id"].notna()
-        bad = rows & ~d["record_id"].isin(t.frames[table][key].dropna())
+        bad = rows & ~isin(d["record_id"], t.frames[table][key])
         for i in failing(bad):
             rid = d["record_id"].iat[i]
             yield f("discrepancies", t.line("discrepancies", i), "record_id", rid, "foreign-key", f"no row of {table} has ID {rid}")
@@ -137,7 +137,7 @@ def retired_ids(t: Tables) -> Iterator[Finding]:
             continue
         key = spec.primary_key[0]
         column = t.frames[spec.name][key]
-        for i in failing(column.isin(list(retired))):
+        for i in failing(isin(column, pd.Series(sorted(retired), dtype="string"))):
             value = column.iat[i]
             yield f(spec.name, t.line(spec.name, i), key, value, "retired-id",
                     f"{value} is listed in schemas/retired_ids.json: a retired ID is never reused")
