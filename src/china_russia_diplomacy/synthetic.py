@@ -46,6 +46,11 @@ def base_rows(package_dir: Path) -> int:
     return sum(len(_read(package_dir / "data" / f"{t}.csv")[1]) for t in COUNTED)
 
 
+def row_counts(package_dir: str | Path) -> dict[str, int]:
+    """Data rows of every table's CSV."""
+    return {p.stem: len(_read(p)[1]) for p in sorted((Path(package_dir) / "data").glob("*.csv"))}
+
+
 def _id_base(package_dir: Path) -> int:
     largest = 0
     for table in REPLICATED:
@@ -86,11 +91,13 @@ def copies_for(rows: int, package_dir: Path) -> int:
     return max(1, -(-rows // per_copy))
 
 
-def write_copy(source_dir: str | Path, target_dir: str | Path, rows: int) -> dict[str, int]:
+def write_copy(source_dir: str | Path, target_dir: str | Path, rows: int, *, id_stride: int | None = None) -> dict[str, int]:
     """Write a package copy with about ``rows`` counted rows to ``target_dir``; return rows per table.
 
     Only the inputs are written (CSVs, schemas, archived articles and the files build reads); run
-    :func:`china_russia_diplomacy.build.build` on it to generate the rest.
+    :func:`china_russia_diplomacy.build.build` on it to generate the rest. ``id_stride`` (default: the
+    smallest power of ten above every real ID number) spaces the replicas' ID numbers; a larger one
+    gives IDs of five digits and more at any size.
     """
     source_dir, target_dir = Path(source_dir).resolve(), Path(target_dir)
     if target_dir.exists():
@@ -103,7 +110,9 @@ def write_copy(source_dir: str | Path, target_dir: str | Path, rows: int) -> dic
         elif src.is_file():
             shutil.copy2(src, target_dir / part)
     copies = copies_for(rows, source_dir)
-    base = _id_base(source_dir)
+    base = id_stride or _id_base(source_dir)
+    if base < _id_base(source_dir):
+        raise ValueError(f"id_stride {base} would reuse real IDs; use at least {_id_base(source_dir)}")
     (target_dir / "data").mkdir()
     counts = {}
     for path in sorted((source_dir / "data").glob("*.csv")):

@@ -15,6 +15,8 @@ from pathlib import Path
 from .report import Finding
 
 LAYER = "frictionless"
+# "spawn": a fresh interpreter, safe whatever threads the caller runs (fork is not, with Arrow's pools).
+START_METHOD = "spawn"
 
 # One frictionless error as plain values, picklable across the process boundary:
 # (table or None for package errors, row_number, field_name, cell, type, message)
@@ -79,7 +81,7 @@ class FrictionlessJob:
         try:
             import multiprocessing
 
-            ctx = multiprocessing.get_context("spawn")
+            ctx = multiprocessing.get_context(START_METHOD)
             parent, child = ctx.Pipe(duplex=False)
             process = ctx.Process(target=_child, args=(str(self.package_dir), child), daemon=True,
                                   name="frictionless-layer")
