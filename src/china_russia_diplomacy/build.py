@@ -22,7 +22,7 @@ from typing import Callable
 
 import pyarrow as pa
 
-from .descriptor import build_descriptor, dumps
+from .descriptor import FileDigest, build_descriptor, dumps
 from .metadata import Metadata, SchemaError, read_metadata
 from .parquet_io import parquet_bytes
 from .validation import Finding, Report, ValidationError, check_inputs, check_outputs
@@ -63,7 +63,7 @@ def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
     for spec in ctx.meta.tables:
         parquet[spec.name] = parquet_bytes(ctx.tables[spec.name], spec)
         out[spec.parquet_path] = parquet[spec.name]
-        csv_bytes[spec.name] = (ctx.package_dir / spec.csv_path).read_bytes()
+        csv_bytes[spec.name] = FileDigest.of_file(ctx.package_dir / spec.csv_path)
         rows[spec.name] = ctx.tables[spec.name].num_rows
     out["datapackage.json"] = dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows))
     return out
@@ -175,7 +175,6 @@ def build(package_dir: str | Path, progress: Progress | None = None,
     note("check the staged outputs", _steps() - 2, _steps())
     staging = _stage(package_dir, outputs)
     try:
-        report.layers.append("files")
         report.extend(check_outputs(package_dir, staging, outputs, tables, meta))
         if not report.valid:
             raise ValidationError(report)

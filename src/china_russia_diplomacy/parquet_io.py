@@ -54,9 +54,12 @@ def to_storage(table: pa.Table, spec: TableSpec) -> pa.Table:
     for f, target in zip(spec.fields, schema):
         col = table.column(f.name).combine_chunks()
         if f.enum:
+            import pyarrow.compute as pc
+
             dictionary = pa.array(f.enum, pa.string())
-            index = {v: i for i, v in enumerate(f.enum)}
-            indices = pa.array([None if v is None else index[v] for v in col.to_pylist()], DICT_INDEX)
+            indices = pc.index_in(col, value_set=dictionary).cast(DICT_INDEX)
+            if indices.null_count != col.null_count:  # validation refuses such a value before build
+                raise ValueError(f"{spec.name}.{f.name}: a value outside the enum cannot be stored")
             col = pa.DictionaryArray.from_arrays(indices, dictionary)
         columns.append(col)
     return pa.Table.from_arrays(columns, schema=schema)

@@ -30,7 +30,6 @@ class Tables:
     lines: dict[str, list[int]]
     package_dir: Path
     arrow: dict = field(default_factory=dict)
-    _records: dict[str, list[tuple[int | None, dict]]] = field(default_factory=dict, repr=False)
 
     def line(self, table: str, i: int) -> int | None:
         """CSV line of row ``i`` of ``table``."""
@@ -38,17 +37,18 @@ class Tables:
         return lines[i] if i < len(lines) else None
 
     def rows(self, table: str) -> Iterator[tuple[int | None, dict]]:
-        """(CSV line, row dict with None for empty cells and dates as ``datetime.date``); converted once
-        per table. Callers must not mutate the row dicts. A Python dict per row: prefer column operations."""
-        if table not in self._records:
-            if table in self.arrow:
-                records = self.arrow[table].to_pylist()
-            elif table in self.frames:
-                records = [{k: _clean(v) for k, v in rec.items()} for rec in self.frames[table].to_dict("records")]
-            else:
-                records = []
-            self._records[table] = [(self.line(table, i), rec) for i, rec in enumerate(records)]
-        return iter(self._records[table])
+        """(CSV line, row dict with None for empty cells and dates as ``datetime.date``), streamed in
+        batches so that a million rows never exist as dicts at once. A Python dict per row: prefer
+        column operations."""
+        if table in self.arrow:
+            i = 0
+            for batch in self.arrow[table].to_batches(max_chunksize=20_000):
+                for rec in batch.to_pylist():
+                    yield self.line(table, i), rec
+                    i += 1
+        elif table in self.frames:
+            for i, rec in enumerate(self.frames[table].to_dict("records")):
+                yield self.line(table, i), {k: _clean(v) for k, v in rec.items()}
 
     def column(self, table: str, name: str) -> list:
         """One column as Python values (None for empty cells, ``datetime.date`` for dates)."""
