@@ -116,6 +116,10 @@ def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]
     return (ctx.outputs, Report(str(package_dir), ["files", "pandera", "rules"])), tables, meta
 
 
+# The directories build reads its inputs from (the staged copy holds only outputs).
+INPUT_DIRS = ("data", "schemas", "sources")
+
+
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -6,16 +6,19 @@ encoding (a Latin-1 or Windows-1252 round trip), CR or CRLF line endings, NUL by
 newline (a truncated download), unterminated quotes, blank lines, a header that is not exactly the
 schema's field names in order, and ragged rows. It returns raw strings; typing is :mod:`convert`'s job.
 
-The file-level checks work on the bytes, and the rows are parsed by the standard ``csv`` module
-(strict) as a stream, turned into Arrow string columns every :data:`CHUNK_ROWS` rows: a million-row
-table never exists as a million Python lists, which would cost gigabytes. Only a file that fails a
-byte-level check (not UTF-8, CR line endings) is decoded whole, to report where.
+The file-level checks work on the bytes. A file that passes them and has nothing a strict reader
+could read differently (see :func:`_arrow_fast_path`) is parsed by Arrow's multithreaded CSV reader
+into string columns; any other file, and any file Arrow has the least doubt about, goes through the
+standard ``csv`` module (strict) as a stream, turned into Arrow columns every :data:`CHUNK_ROWS` rows,
+which gives the exact findings. Either way a million-row table never exists as a million Python
+lists, and only a file that fails a byte-level check (not UTF-8, CR line endings) is decoded whole.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -101,12 +104,78 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
     if not data.endswith(b"\n"):
         findings.append(finding(data.count(b"\n") + 1, "final-newline",
                                 "the last line does not end with a newline: the file may be truncated"))
+    if data.endswith(b"\n"):
+        fast = _arrow_fast_path(data, spec)
+        if fast is not None:
+            return fast, findings
     stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline="")
     try:
         return _parse(stream, spec, finding, findings)
     except UnicodeDecodeError:  # found while streaming: decode whole to report the offset
         del findings[checked:]
         return _read_text(data, spec, finding, findings)
+
+
+# A quote with a non-delimiter on both sides: legal only in an unquoted cell (ab"c), where Arrow and the
+# strict reader may disagree ("abc"d is an error for one and abcd for the other): the strict reader decides.
+_STRAY_QUOTE = re.compile(rb'[^,\n"]"[^,\n"]')
+
+
+def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
+    """Parse a clean file with ``pyarrow.csv``; None whenever the strict reader might see it otherwise.
+
+    The result is accepted only if the header is exactly the schema's (and has no quotes), Arrow
+    found no ragged row, no row is all empty (a blank line reads as one), no quote stands where the
+    two readers could differ, and the rows' line counts add up to the file's: then both readers give
+    the same cells, and the lines computed from the newlines inside cells are the strict reader's.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+
+    expected = spec.field_names
+    first = data.find(b"\n")
+    header_line = data[:first]
+    if b'"' in header_line or len(expected) < 2 or header_line.decode("utf-8", "replace").split(",") != expected:
+        return None
+    if _STRAY_QUOTE.search(data):
+        return None
+    ragged = []
+
+    def on_invalid(row) -> str:
+        ragged.append(row)
+        return "skip"
+
+    try:
+        table = pv.read_csv(
+            io.BytesIO(data),
+            read_options=pv.ReadOptions(skip_rows=1, column_names=expected, block_size=16 << 20),
+            parse_options=pv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
+                                          newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid),
+            convert_options=pv.ConvertOptions(column_types={n: pa.string() for n in expected}, strings_can_be_null=False,
+                                              quoted_strings_can_be_null=False, check_utf8=True),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+        return None
+    if ragged:
+        return None
+    n = table.num_rows
+    import numpy as np
+
+    newlines = np.zeros(n, dtype=np.int64)
+    all_empty = np.ones(n, dtype=bool)
+    for col in table.columns:
+        all_empty &= pc.equal(col, "").to_numpy(zero_copy_only=False)
+        if b"\n" in data:  # cheap enough: counts per cell only where newlines may sit inside cells
+            counts = pc.count_substring(col, "\n")
+            if pc.max(counts).as_py():
+                newlines += counts.to_numpy(zero_copy_only=False)
+    if n and all_empty.any():
+        return None
+    spans = newlines + 1
+    if 1 + int(spans.sum()) != data.count(b"\n"):
+        return None
+    lines = (2 + np.concatenate(([0], np.cumsum(spans)[:-1]))).tolist() if n else []
+    return RawTable(spec.name, list(expected), [table.column(i) for i in range(len(expected))], lines)
 
 
 def _read_text(data: bytes, spec: TableSpec, finding, findings: list[Finding]):

@@ -72,7 +72,7 @@ def check_descriptor(package_dir: Path, descriptor: dict[str, Any], meta: Metada
 def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any], csv_table: pa.Table, spec) -> list[Finding]:
     import pyarrow.parquet as pq
 
-    from ..parquet_io import plain, sort_by_key, storage_schema
+    from ..parquet_io import plain, same_rows, storage_schema
 
     entry = res.get("parquet")
     if not entry or not safe_relative(entry.get("path", "")) or not (package_dir / entry["path"]).is_file():
@@ -90,15 +90,14 @@ def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any]
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv",
                         "Parquet column types differ from the schema (" + "; ".join(wrong) + "); run build")]
     stored = plain(raw)
-    expected = sort_by_key(csv_table, spec)
+    expected = csv_table
     if stored.column_names != expected.column_names:
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", "Parquet columns differ from the CSV; run build")]
     try:
         stored = stored.cast(expected.schema)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", "Parquet types differ from the schema; run build")]
-    stored = sort_by_key(stored, spec)
-    if not stored.equals(expected):
+    if not same_rows(stored, expected, spec):
         n_diff = abs(stored.num_rows - expected.num_rows)
         detail = f"{stored.num_rows} rows vs {expected.num_rows} in the CSV" if n_diff else "cell values differ"
         return [Finding(LAYER, table, None, None, entry["path"], "parquet-csv", f"Parquet is out of step with its CSV ({detail}); run build")]
