@@ -213,3 +213,16 @@ def test_benchmark_script_prints_the_table_at_a_small_size(tmp_path):
     assert proc.returncode in (0, 1), proc.stderr  # 1 = a target missed on this machine; still a result
     assert "| N | frictionless alone | validate |" in proc.stdout, proc.stdout + proc.stderr
     assert "validate / frictionless alone:" in proc.stdout
+
+
+@pytest.mark.parametrize("body,rule", [('1,"abc"d\n', "csv-syntax"), ("1,x\n\n2,y\n", "blank-line"), ("1,x,extra\n", "row-length")])
+def test_files_the_fast_reader_could_misread_go_to_the_strict_reader(tmp_path, body, rule):
+    """Arrow would read "abc"d as abcd and a blank line as an empty row; the strict reader reports them."""
+    from china_russia_diplomacy.metadata import FieldSpec, TableSpec
+
+    fields = [{"name": "a", "type": "string"}, {"name": "b", "type": "string"}]
+    spec = TableSpec("things", "Things", "", {"fields": fields}, tuple(FieldSpec(f) for f in fields))
+    path = tmp_path / "things.csv"
+    path.write_text("a,b\n" + body, encoding="utf-8")
+    _, found = read_raw(path, spec)
+    assert [f.rule for f in found] == [rule]

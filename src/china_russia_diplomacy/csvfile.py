@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -116,9 +115,20 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
         return _read_text(data, spec, finding, findings)
 
 
-# A quote with a non-delimiter on both sides: legal only in an unquoted cell (ab"c), where Arrow and the
-# strict reader may disagree ("abc"d is an error for one and abcd for the other): the strict reader decides.
-_STRAY_QUOTE = re.compile(rb'[^,\n"]"[^,\n"]')
+def _stray_quote(data: bytes) -> bool:
+    """A quote with a non-delimiter on both sides: legal only in an unquoted cell (ab"c), where Arrow and
+    the strict reader may disagree ("abc"d is an error for one and abcd for the other). Vectorised
+    (numpy over the bytes): a regular expression scans a 100 MB table in seconds."""
+    import numpy as np
+
+    raw = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(raw == ord('"'))
+    quotes = quotes[(quotes > 0) & (quotes < len(raw) - 1)]
+    if not len(quotes):
+        return False
+    delimiters = np.zeros(256, dtype=bool)
+    delimiters[[ord(","), ord("\n"), ord('"')]] = True
+    return bool((~delimiters[raw[quotes - 1]] & ~delimiters[raw[quotes + 1]]).any())
 
 
 def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
@@ -137,7 +147,7 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
     header_line = data[:first]
     if b'"' in header_line or len(expected) < 2 or header_line.decode("utf-8", "replace").split(",") != expected:
         return None
-    if _STRAY_QUOTE.search(data):
+    if _stray_quote(data):
         return None
     ragged = []
 
@@ -161,20 +171,23 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
     n = table.num_rows
     import numpy as np
 
-    newlines = np.zeros(n, dtype=np.int64)
     all_empty = np.ones(n, dtype=bool)
     for col in table.columns:
         all_empty &= pc.equal(col, "").to_numpy(zero_copy_only=False)
-        if b"\n" in data:  # cheap enough: counts per cell only where newlines may sit inside cells
-            counts = pc.count_substring(col, "\n")
-            if pc.max(counts).as_py():
-                newlines += counts.to_numpy(zero_copy_only=False)
     if n and all_empty.any():
         return None
-    spans = newlines + 1
-    if 1 + int(spans.sum()) != data.count(b"\n"):
-        return None
-    lines = (2 + np.concatenate(([0], np.cumsum(spans)[:-1]))).tolist() if n else []
+    total = data.count(b"\n")
+    if total == 1 + n:  # no cell spans lines: row i starts on line i + 2
+        lines = list(range(2, n + 2))
+    else:
+        spans = np.ones(n, dtype=np.int64)
+        for col in table.columns:
+            counts = pc.count_substring(col, "\n")
+            if pc.max(counts).as_py():
+                spans += counts.to_numpy(zero_copy_only=False)
+        if 1 + int(spans.sum()) != total:
+            return None
+        lines = (2 + np.concatenate(([0], np.cumsum(spans)[:-1]))).tolist() if n else []
     return RawTable(spec.name, list(expected), [table.column(i) for i in range(len(expected))], lines)
 
 
