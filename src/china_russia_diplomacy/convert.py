@@ -75,6 +75,24 @@ _ARROW_PATTERNS = {
 }
 
 
+def _null_where_empty(cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Empty strings -> nulls without copying the text: each chunk keeps its offsets and data buffers
+    and gains a validity bitmap (``if_else`` would copy every string of the column)."""
+    import pyarrow.compute as pc
+
+    chunks = []
+    for chunk in cells.chunks:
+        is_empty = pc.equal(chunk, "")
+        valid = pc.invert(is_empty)
+        if chunk.offset or valid.offset or chunk.null_count or valid.null_count or chunk.type != pa.string():
+            chunks.append(pc.if_else(is_empty, pa.scalar(None, pa.string()), chunk))
+            continue
+        buffers = chunk.buffers()
+        chunks.append(pa.Array.from_buffers(pa.string(), len(chunk), [valid.buffers()[1], buffers[1], buffers[2]],
+                                            null_count=int(pc.sum(is_empty).as_py() or 0)))
+    return pa.chunked_array(chunks, pa.string())
+
+
 def _typed_column(f: FieldSpec, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, pa.ChunkedArray]:
     """(typed column with nulls for empty and bad cells, mask of the bad cells), by whole-column
     operations; parse_cell stays the reference for each cell's verdict and message."""
@@ -84,7 +102,7 @@ def _typed_column(f: FieldSpec, cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray
     t = f.type
     target = arrow_type(f)
     if t == "string":
-        return pc.if_else(empty, pa.scalar(None, pa.string()), cells), pc.and_(empty, False)
+        return _null_where_empty(cells), pc.and_(empty, False)
     if t == "boolean":
         true_values = f.descriptor.get("trueValues", ["true"])
         false_values = f.descriptor.get("falseValues", ["false"])

@@ -17,6 +17,8 @@ __all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tab
 
 def read_tables(package_dir: Path, meta):
     """Strictly read and type every table's CSV: (arrow tables, CSV line numbers, findings)."""
+    import pyarrow as pa
+
     from ..convert import to_arrow
     from ..csvfile import read_raw
 
@@ -29,6 +31,8 @@ def read_tables(package_dir: Path, meta):
         table, found = to_arrow(raw, spec)
         findings += found
         tables[spec.name], lines[spec.name] = table, raw.lines
+        del raw
+        pa.default_memory_pool().release_unused()  # the raw text columns: give the pages back
     return tables, lines, findings
 
 
