@@ -11,8 +11,8 @@ that it works. Usage::
 N counts rows of events + event_mentions + event_participants + quotes. With ``--rows`` a synthetic
 copy (:mod:`china_russia_diplomacy.synthetic`: the real rows replicated with fresh IDs, every rule
 still valid) is written and built in a scratch directory first. Every figure is the median of
-``--repeat`` fresh interpreters (wall clock), measured in one run so that the ratios compare like
-with like; peak RSS is the largest resident set of the measured process (and, for validate, of the
+``--repeat`` fresh interpreters (wall clock), measured round-robin in one run so that the ratios
+compare like with like; peak RSS is the largest resident set of the measured process (and, for validate, of the
 frictionless process it starts, shown after a ``+``).
 """
 
@@ -86,15 +86,30 @@ def run_once(code: str, package_dir: Path, timeout: float) -> dict | None:
     return {**json.loads(line[len("BENCHMARK "):]), "wall": wall}
 
 
-def measure(code: str, package_dir: Path, repeat: int, timeout: float) -> Result:
-    runs = []
-    for _ in range(repeat):
-        r = run_once(code, package_dir, timeout)
-        if r is None:
-            return Result(None, None, 0, 0, f"> {timeout:.0f} s (stopped)")
-        runs.append(r)
-    return Result(statistics.median(r["wall"] for r in runs), statistics.median(r["seconds"] for r in runs),
-                  max(r["rss_mb"] for r in runs), max(r["child_rss_mb"] for r in runs))
+def measure_all(names: list[str], package_dir: Path, repeat: int, timeout: float) -> dict[str, Result]:
+    """Round-robin: every round runs each measure once, so a change in the machine's load during the
+    run affects all measures alike and the ratios stay fair; a measure that times out is not re-run."""
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    stopped: set[str] = set()
+    for round_ in range(repeat):
+        for name in names:
+            if name in stopped:
+                continue
+            r = run_once(MEASURES[name], package_dir, timeout)
+            if r is None:
+                stopped.add(name)
+            else:
+                runs[name].append(r)
+            print(f"  round {round_ + 1}: {name:<28}" + ("stopped" if r is None else f"{r['wall']:8.2f} s"), flush=True)
+    results = {}
+    for name in names:
+        if name in stopped or not runs[name]:
+            results[name] = Result(None, None, 0, 0, f"> {timeout:.0f} s (stopped)")
+            continue
+        rs = runs[name]
+        results[name] = Result(statistics.median(r["wall"] for r in rs), statistics.median(r["seconds"] for r in rs),
+                               max(r["rss_mb"] for r in rs), max(r["child_rss_mb"] for r in rs))
+    return results
 
 
 def prepare(rows: int | None, workdir: Path | None) -> tuple[Path, dict[str, int]]:
@@ -138,11 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # Warm the file cache so that the first measure is not charged for it.
         run_once("import pyarrow, pandas, frictionless", package_dir, args.timeout)
-        for name, code in MEASURES.items():
-            if args.only and name not in args.only:
-                continue
-            results[name] = measure(code, package_dir, args.repeat, args.timeout)
-            r = results[name]
+        names = [name for name in MEASURES if not args.only or name in args.only]
+        results = measure_all(names, package_dir, args.repeat, args.timeout)
+        for name, r in results.items():
             print(f"  {name:<28}{fmt_seconds(r):>20}  peak RSS {r.rss_mb:7.0f} MB"
                   + (f" + {r.child_rss_mb:.0f} MB (frictionless process)" if name == "validate" else ""), flush=True)
     finally:

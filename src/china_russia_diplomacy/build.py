@@ -5,9 +5,8 @@ cross-table rule); all outputs are then computed in memory and written to a stag
 the package (same file system), where only what build wrote is checked (the descriptor's bytes and
 hashes against the staged files, each Parquet twin read back equal to its typed table), not the
 inputs again; only then are the outputs moved into place with ``os.replace``, unchanged files left
-untouched. If anything fails before
-that point the package directory is not touched at all; if moving fails half-way, the files already
-replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
+untouched. If anything fails before that point the package directory is not touched at all; if moving
+fails half-way, the files already replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
 writer options, no timestamps), so two builds give byte-identical files.
 """
 
