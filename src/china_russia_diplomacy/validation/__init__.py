@@ -69,8 +69,11 @@ def check_inputs(package_dir: Path, meta):
     """What ``build`` validates, once, before computing anything: (tables, lines, findings) of the
     strict reader, pandera and every rule. The frictionless layer is left to ``validate``: it checks
     the previous build's descriptor, which an edit of the CSVs makes stale by design."""
+    import pyarrow as pa
+
     tables, lines, findings = read_tables(package_dir, meta)
     findings += check_tables(package_dir, meta, tables, lines)
+    pa.default_memory_pool().release_unused()  # the frames and masks of the checks are gone
     return tables, lines, findings
 
 

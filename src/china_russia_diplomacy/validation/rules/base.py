@@ -50,6 +50,18 @@ class Tables:
             for i, rec in enumerate(self.frames[table].to_dict("records")):
                 yield self.line(table, i), {k: _clean(v) for k, v in rec.items()}
 
+    def batches(self, table: str, names: tuple[str, ...], size: int = 50_000) -> Iterator[list[list]]:
+        """The named columns as Python values, ``size`` rows at a time (for the few checks that must
+        look at each value, such as slicing an article at an evidence span), so that their Python
+        objects never exist for a whole million-row table at once."""
+        if table in self.arrow:
+            for batch in self.arrow[table].select(list(names)).to_batches(max_chunksize=size):
+                yield [batch.column(i).to_pylist() for i in range(len(names))]
+        elif table in self.frames:
+            frame = self.frames[table]
+            for start in range(0, len(frame), size):
+                yield [[_clean(v) for v in frame[n].iloc[start : start + size].tolist()] for n in names]
+
     def column(self, table: str, name: str) -> list:
         """One column as Python values (None for empty cells, ``datetime.date`` for dates)."""
         if table in self.arrow:

@@ -66,17 +66,18 @@ def _span(table, line, text, source_id, evidence, start, end, cols) -> Iterator[
 def _spans(t: Tables, table: str, texts: dict[str, str], cols: tuple[str, str, str, str]) -> Iterator[Finding]:
     """One tight pass over (source, evidence, start, end): a slice and a comparison per row; only the
     rows that fail go through :func:`_span` for their message."""
-    c_src, c_ev, c_start, c_end = cols
-    columns = [t.column(table, c) for c in cols]
-    for i, (sid, ev, start, end) in enumerate(zip(*columns)):
-        if ev is None or start is None or end is None:
-            continue
-        text = texts.get(sid)
-        if text is None:
-            continue
-        if start < end <= len(text) and text[start:end] == ev:
-            continue
-        yield from _span(table, t.line(table, i), text, sid, ev, start, end, cols[1:])
+    i = 0
+    for sids, evs, starts, ends in t.batches(table, cols):
+        for sid, ev, start, end in zip(sids, evs, starts, ends):
+            i += 1
+            if ev is None or start is None or end is None:
+                continue
+            text = texts.get(sid)
+            if text is None:
+                continue
+            if start < end <= len(text) and text[start:end] == ev:
+                continue
+            yield from _span(table, t.line(table, i - 1), text, sid, ev, start, end, cols[1:])
 
 
 def evidence(t: Tables, texts: dict[str, str]) -> Iterator[Finding]:
@@ -88,9 +89,13 @@ def evidence(t: Tables, texts: dict[str, str]) -> Iterator[Finding]:
             yield from _spans(t, spec.name, texts, ("other_source_id", "other_evidence", "other_evidence_start",
                                                     "other_evidence_end"))
     if "quotes" in t.frames:
-        for i, (text, ev) in enumerate(zip(t.column("quotes", "text"), t.column("quotes", "evidence"))):
-            if text and ev and text not in ev:
-                yield f("quotes", t.line("quotes", i), "text", text, "quote-in-evidence", "quote text does not occur inside its evidence")
+        i = 0
+        for texts_, evs in t.batches("quotes", ("text", "evidence")):
+            for text, ev in zip(texts_, evs):
+                i += 1
+                if text and ev and text not in ev:
+                    yield f("quotes", t.line("quotes", i - 1), "text", text, "quote-in-evidence",
+                            "quote text does not occur inside its evidence")
 
 
 _PRIMARY_KEYS = ("source_id", "evidence_start", "evidence_end")
