@@ -1,51 +1,208 @@
 #!/usr/bin/env python
-"""Print cold-process timings against the targets (never asserted by tests: machines vary).
+"""Cold-process timings and peak memory of the toolchain at a given size, against the targets of issue #11.
 
-- ``load_all()`` in a fresh interpreter vs a bare ``import pandas, pyarrow.parquet``: target <= 1.15x.
-- a full ``validate`` of the real package in a fresh interpreter: target < 2 s.
+Never asserted by tests (machines vary); ``tests/test_scale.py`` only runs it at a small size to check
+that it works. Usage::
 
-Usage: ``python scripts/benchmark.py [--repeat N]``. Each figure is the median of N cold runs.
+    python scripts/benchmark.py --rows 100000            # a synthetic copy with ~100k rows, medians of 3
+    python scripts/benchmark.py --rows 1000000 --repeat 1 --timeout 900
+    python scripts/benchmark.py                          # the real package as it is
+
+N counts rows of events + event_mentions + event_participants + quotes. With ``--rows`` a synthetic
+copy (:mod:`china_russia_diplomacy.synthetic`: the real rows replicated with fresh IDs, every rule
+still valid) is written and built in a scratch directory first. Every figure is the median of
+``--repeat`` fresh interpreters (wall clock), measured round-robin in one run so that the ratios
+compare like with like; peak RSS is the largest resident set of the measured process (and, for validate, of the
+frictionless process it starts, shown after a ``+``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-BASELINE = "import pandas, pyarrow.parquet"
-LOAD_ALL = "import china_russia_diplomacy as c; c.load_all()"
-VALIDATE = f"from china_russia_diplomacy.validation import validate_package; assert validate_package({str(REPO)!r}).valid"
+SRC = REPO / "src"
+
+# Each measure: Python code run in a fresh interpreter with DIR bound to the package directory.
+MEASURES = {
+    "frictionless alone": "import frictionless; r = frictionless.validate(str(DIR / 'datapackage.json')); assert r.valid, r.flatten(['type', 'note'])[:5]",
+    "validate": "from china_russia_diplomacy.validation import validate_package; r = validate_package(DIR); assert r.valid, r.to_text()[:2000]",
+    "build": "from china_russia_diplomacy.build import build; build(DIR)",
+    "build without the timeline": "from china_russia_diplomacy.build import build; build(DIR, skip=('timeline',))",
+    "load_all": "import china_russia_diplomacy as c; c.load_all(package_dir=DIR)",
+    "pyarrow read_table": ("import pyarrow.parquet as pq\n"
+                           "for p in sorted((DIR / 'data').glob('*.parquet')): pq.read_table(p).to_pandas()"),
+}
+WRAPPER = """
+import json, resource, sys, time
+from pathlib import Path
+DIR = Path(sys.argv[1])
+start = time.perf_counter()
+exec(compile(sys.argv[2], "<measure>", "exec"))
+elapsed = time.perf_counter() - start
+print("BENCHMARK " + json.dumps({
+    "seconds": elapsed,
+    "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+}))
+"""
+# Targets: (measure, reference, largest ratio). RSS targets in MB.
+RATIO_TARGETS = (("validate", "frictionless alone", 1.2), ("build", "frictionless alone", 1.5),
+                 ("build without the timeline", "frictionless alone", 1.5))
+RSS_TARGET_MB = {"validate": 1024, "build": 1024, "build without the timeline": 1024}
 
 
-def cold(code: str, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+@dataclass
+class Result:
+    wall: float | None  # median wall clock of the whole process (interpreter start included)
+    work: float | None  # median time of the measured code alone (imports included, start-up not)
+    rss_mb: float
+    child_rss_mb: float
+    note: str = ""
 
 
-def main() -> int:
+def run_once(code: str, package_dir: Path, timeout: float) -> dict | None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run([sys.executable, "-c", WRAPPER, str(package_dir), code], capture_output=True, text=True,
+                              timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return None
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"measure failed ({proc.returncode}):\n{code}\n{proc.stderr[-3000:]}")
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("BENCHMARK "))
+    return {**json.loads(line[len("BENCHMARK "):]), "wall": wall}
+
+
+def measure_all(names: list[str], package_dir: Path, repeat: int, timeout: float) -> dict[str, Result]:
+    """Round-robin: every round runs each measure once, so a change in the machine's load during the
+    run affects all measures alike and the ratios stay fair; a measure that times out is not re-run."""
+    runs: dict[str, list[dict]] = {name: [] for name in names}
+    stopped: set[str] = set()
+    for round_ in range(repeat):
+        for name in names:
+            if name in stopped:
+                continue
+            r = run_once(MEASURES[name], package_dir, timeout)
+            if r is None:
+                stopped.add(name)
+            else:
+                runs[name].append(r)
+            print(f"  round {round_ + 1}: {name:<28}" + ("stopped" if r is None else f"{r['wall']:8.2f} s"), flush=True)
+    results = {}
+    for name in names:
+        if name in stopped or not runs[name]:
+            results[name] = Result(None, None, 0, 0, f"> {timeout:.0f} s (stopped)")
+            continue
+        rs = runs[name]
+        results[name] = Result(statistics.median(r["wall"] for r in rs), statistics.median(r["seconds"] for r in rs),
+                               max(r["rss_mb"] for r in rs), max(r["child_rss_mb"] for r in rs))
+    return results
+
+
+def prepare(rows: int | None, workdir: Path | None) -> tuple[Path, dict[str, int]]:
+    """The package to measure: the repository itself, or a built synthetic copy with about ``rows`` rows."""
+    sys.path.insert(0, str(SRC))
+    from china_russia_diplomacy import synthetic
+
+    if rows is None:
+        return REPO, synthetic.row_counts(REPO)
+    target = (workdir or Path(tempfile.mkdtemp(prefix="crd-bench-"))) / f"package-{rows}"
+    counts = synthetic.write_copy(REPO, target, rows)
+    # The first build is not measured; it writes the Parquet twins and the descriptor that the
+    # frictionless, validate and load measures read. The timeline is skipped here only to save time.
+    code = "from china_russia_diplomacy.build import build; build(DIR, skip=('timeline',))"
+    if run_once(code, target, timeout=24 * 3600) is None:
+        raise RuntimeError("the first build did not finish")
+    return target, counts
+
+
+def fmt_seconds(r: Result) -> str:
+    return r.note if r.wall is None else f"{r.wall:.2f} s"
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    args = parser.parse_args()
-    cold(BASELINE, 1)  # warm the OS file cache so both sides are measured alike
-    base = cold(BASELINE, args.repeat)
-    load = cold(LOAD_ALL, args.repeat)
-    val = cold(VALIDATE, max(3, args.repeat // 2))
-    ratio = load / base
-    print(f"{'measure':<44}{'seconds':>10}{'target':>16}")
-    print(f"{'bare import pandas, pyarrow.parquet':<44}{base:>10.3f}{'':>16}")
-    print(f"{'load_all() (cold process)':<44}{load:>10.3f}{'<= 1.15x import':>16}")
-    print(f"{'ratio load_all / bare import':<44}{ratio:>10.2f}{'<= 1.15':>16}  {'OK' if ratio <= 1.15 else 'OVER'}")
-    print(f"{'validate (cold process, both layers)':<44}{val:>10.3f}{'< 2.0':>16}  {'OK' if val < 2.0 else 'OVER'}")
-    return 0
+    parser.add_argument("--rows", type=int, help="size N of a synthetic copy (default: the real package)")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs per measure; the median is shown")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds before one run is stopped")
+    parser.add_argument("--workdir", type=Path, help="where to write the synthetic copy (default: a temporary directory)")
+    parser.add_argument("--keep", action="store_true", help="keep the synthetic copy")
+    parser.add_argument("--only", action="append", choices=list(MEASURES), help="run only these measures (repeatable)")
+    parser.add_argument("--json", type=Path, help="also write the results to this JSON file")
+    args = parser.parse_args(argv)
+
+    t0 = time.perf_counter()
+    package_dir, counts = prepare(args.rows, args.workdir)
+    n = sum(counts.get(t, 0) for t in ("events", "event_mentions", "event_participants", "quotes"))
+    print(f"package: {package_dir}  N = {n:,} ({', '.join(f'{k} {v:,}' for k, v in counts.items())}); "
+          f"prepared in {time.perf_counter() - t0:.0f} s; {os.cpu_count()} cores; medians of {args.repeat}", flush=True)
+    results: dict[str, Result] = {}
+    try:
+        # Warm the file cache so that the first measure is not charged for it.
+        run_once("import pyarrow, pandas, frictionless", package_dir, args.timeout)
+        names = [name for name in MEASURES if not args.only or name in args.only]
+        results = measure_all(names, package_dir, args.repeat, args.timeout)
+        for name, r in results.items():
+            print(f"  {name:<28}{fmt_seconds(r):>20}  peak RSS {r.rss_mb:7.0f} MB"
+                  + (f" + {r.child_rss_mb:.0f} MB (frictionless process)" if name == "validate" else ""), flush=True)
+    finally:
+        if args.rows is not None and not args.keep:
+            shutil.rmtree(package_dir, ignore_errors=True)
+    print()
+    print(table(n, results))
+    print()
+    ok = True
+    for name, ref, limit in RATIO_TARGETS:
+        if name in results and ref in results and results[name].wall and results[ref].wall:
+            ratio = results[name].wall / results[ref].wall
+            good = ratio <= limit
+            ok &= good
+            print(f"{name} / {ref}: {ratio:.2f} (target <= {limit})  {'OK' if good else 'OVER'}")
+    for name, limit in RSS_TARGET_MB.items():
+        if name in results and results[name].wall:
+            peak = max(results[name].rss_mb, results[name].child_rss_mb)
+            good = peak <= limit
+            ok &= good
+            print(f"peak RSS of {name}: {peak:.0f} MB, largest process (target <= {limit} MB)  {'OK' if good else 'OVER'}")
+    if args.json:
+        args.json.write_text(json.dumps({"N": n, "counts": counts, "results": {k: vars(v) for k, v in results.items()}}, indent=2))
+    return 0 if ok else 1
+
+
+def table(n: int, results: dict[str, Result]) -> str:
+    """The issue's table: one row for this N."""
+    names = [k for k in MEASURES if k in results]
+    head = "| N | " + " | ".join(names) + " | peak RSS validate / build |"
+    rule = "|" + "---|" * (len(names) + 2)
+
+    def rss(name: str) -> str:
+        r = results.get(name)
+        if r is None or r.wall is None:
+            return "-"
+        return f"{max(r.rss_mb, r.child_rss_mb):.0f} MB"
+
+    ref = results.get("frictionless alone")
+    cells = []
+    for k in names:
+        cell = fmt_seconds(results[k])
+        if ref and ref.wall and results[k].wall and k in ("validate", "build", "build without the timeline"):
+            cell += f" ({results[k].wall / ref.wall:.2f}×)"
+        cells.append(cell)
+    row = f"| {n:,} | " + " | ".join(cells) + f" | {rss('validate')} / {rss('build')} |"
+    return "\n".join([head, rule, row])
 
 
 if __name__ == "__main__":

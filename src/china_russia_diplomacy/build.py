@@ -1,10 +1,12 @@
 """``build``: curated CSVs + schemas -> Parquet, ``datapackage.json`` and every other generated file.
 
-Validate first, write last. All outputs are computed in memory, written to a staging directory next
-to the package (same file system), and the staged package is validated in full; only then are the
-outputs moved into place with ``os.replace``, unchanged files left untouched. If anything fails before
-that point the package directory is not touched at all; if moving fails half-way, the files already
-replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
+Validate first, write last. The inputs are validated once (strict CSV reading, pandera and every
+cross-table rule); all outputs are then computed in memory and written to a staging directory next to
+the package (same file system), where only what build wrote is checked (the descriptor's bytes and
+hashes against the staged files, each Parquet twin read back equal to its typed table), not the
+inputs again; only then are the outputs moved into place with ``os.replace``, unchanged files left
+untouched. If anything fails before that point the package directory is not touched at all; if moving
+fails half-way, the files already replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
 writer options, no timestamps), so two builds give byte-identical files.
 """
 
@@ -20,10 +22,10 @@ from typing import Callable
 import pyarrow as pa
 
 from ._files import irregular_entries
-from .descriptor import build_descriptor, dumps
+from .descriptor import FileDigest, build_descriptor, dumps
 from .metadata import Metadata, SchemaError, read_metadata
 from .parquet_io import parquet_bytes
-from .validation import Finding, Report, ValidationError, read_checked_tables, validate_package
+from .validation import Finding, Report, ValidationError, check_inputs, check_outputs
 
 
 @dataclass
@@ -50,7 +52,7 @@ Progress = Callable[[str, int, int], None]
 
 
 def _steps() -> int:
-    """Steps reported to a progress callback: read, core outputs, each generator, stage+validate, install."""
+    """Steps reported to a progress callback: read, core outputs, each generator, stage+check, install."""
     return 4 + len(GENERATOR_MODULES)
 
 
@@ -61,7 +63,7 @@ def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
     for spec in ctx.meta.tables:
         parquet[spec.name] = parquet_bytes(ctx.tables[spec.name], spec)
         out[spec.parquet_path] = parquet[spec.name]
-        csv_bytes[spec.name] = (ctx.package_dir / spec.csv_path).read_bytes()
+        csv_bytes[spec.name] = FileDigest.of_file(ctx.package_dir / spec.csv_path)
         rows[spec.name] = ctx.tables[spec.name].num_rows
     out["datapackage.json"] = dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows))
     return out
@@ -78,8 +80,21 @@ def generators() -> list[Generator]:
     return [importlib.import_module(f"{__package__}.{name}").generate for name in GENERATOR_MODULES]
 
 
-def compute_outputs(package_dir: Path, progress: Progress | None = None) -> tuple[dict[str, bytes], Report]:
-    """Everything build would write, in memory; raises ValidationError on invalid input."""
+def compute_outputs(package_dir: Path, progress: Progress | None = None,
+                    skip: tuple[str, ...] = ()) -> tuple[dict[str, bytes], Report]:
+    """Everything build would write, in memory; raises ValidationError on invalid input.
+
+    ``skip`` names generators (of :data:`GENERATOR_MODULES`) not to run, for benchmarks that time a
+    build without one of them; their files are then left as they are.
+    """
+    return _compute(Path(package_dir).resolve(), progress, skip)[0]
+
+
+def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]):
+    """(outputs, report), the typed tables and metadata: build checks the staged outputs against them."""
+    unknown = set(skip) - set(GENERATOR_MODULES)
+    if unknown:
+        raise ValueError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
     note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
     note("read and check the CSVs", 0, _steps())
@@ -88,35 +103,36 @@ def compute_outputs(package_dir: Path, progress: Progress | None = None) -> tupl
     except SchemaError as exc:
         raise ValidationError(Report(str(package_dir), ["files"], [
             Finding("files", "package", None, None, None, "schema-error", str(exc))])) from None
-    tables, _lines, findings = read_checked_tables(package_dir, meta)
+    tables, _lines, findings = check_inputs(package_dir, meta)
     findings += [Finding("files", "package", None, None, rel, "file-type", f"{rel} is {problem}")
                  for rel, problem in irregular_entries(package_dir, INPUT_DIRS)]
     if findings:
-        report = Report(str(package_dir), ["files", "pandera"], findings)
-        raise ValidationError(report)
+        raise ValidationError(Report(str(package_dir), ["files", "pandera", "rules"], findings))
     ctx = BuildContext(package_dir, meta, tables)
     note("Parquet and datapackage.json", 1, _steps())
     ctx.outputs.update(core_outputs(ctx))
     for i, (name, gen) in enumerate(zip(GENERATOR_MODULES, generators()), start=2):
         note(f"generate: {name}", i, _steps())
-        ctx.outputs.update(gen(ctx))
-    return ctx.outputs, Report(str(package_dir))
+        if name not in skip:
+            ctx.outputs.update(gen(ctx))
+    return (ctx.outputs, Report(str(package_dir), ["files", "pandera", "rules"])), tables, meta
 
 
+# The directories build reads its inputs from (the staged copy holds only outputs).
 INPUT_DIRS = ("data", "schemas", "sources")
 
 
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
+    """Write the outputs (only them: the inputs were validated in place) to a staging directory."""
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
     try:
-        for d in INPUT_DIRS:
-            src = package_dir / d
-            if src.is_dir():
-                shutil.copytree(src, staging / d, ignore=shutil.ignore_patterns("*.parquet"))
         for rel, data in outputs.items():
-            target = staging / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _write(staging / rel, data)
     except BaseException:  # a full disk while staging must not leave a half-written .staging-* behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -152,19 +168,20 @@ def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> lis
     return changed
 
 
-def build(package_dir: str | Path, progress: Progress | None = None) -> tuple[list[str], Report]:
-    """Build and validate the package in ``package_dir``; return the changed files and the report.
+def build(package_dir: str | Path, progress: Progress | None = None,
+          skip: tuple[str, ...] = ()) -> tuple[list[str], Report]:
+    """Build the package in ``package_dir``; return the changed files and the report.
 
     Raises :class:`ValidationError` (nothing written) when the input or the staged result is invalid.
+    ``skip``: generators not to run (see :func:`compute_outputs`).
     """
     note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
-    outputs, _ = compute_outputs(package_dir, progress)
-    note("validate the staged package", _steps() - 2, _steps())
+    (outputs, report), tables, meta = _compute(package_dir, progress, tuple(skip))
+    note("check the staged outputs", _steps() - 2, _steps())
     staging = _stage(package_dir, outputs)
     try:
-        report = validate_package(staging)
-        report.package_dir = str(package_dir)
+        report.extend(check_outputs(package_dir, staging, outputs, tables, meta))
         if not report.valid:
             raise ValidationError(report)
         note("install changed files", _steps() - 1, _steps())

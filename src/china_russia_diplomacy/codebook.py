@@ -47,10 +47,10 @@ def _constraints(field) -> list[str]:
     return out
 
 
-def _example(column: list[Any]) -> str:
-    for value in column:
-        if value is None:
-            continue
+def _example(column) -> str:
+    """The first non-empty value of an Arrow column (None: no table), as code."""
+    present = column.drop_null() if column is not None else []
+    for value in (present[0].as_py(),) if len(present) else ():
         text = value.isoformat() if hasattr(value, "isoformat") else str(value).lower() if isinstance(value, bool) else str(value)
         if len(text) > EXAMPLE_MAX:
             text = text[: EXAMPLE_MAX - 1] + "…"
@@ -58,11 +58,21 @@ def _example(column: list[Any]) -> str:
     return "—"
 
 
-def _empty_share(column: list[Any]) -> str:
-    if not column:
+def _empty_share(column) -> str:
+    """Share of empty cells of an Arrow column, from its null count (no Python value per cell)."""
+    if column is None or not len(column):
         return "—"
-    empty = sum(v is None for v in column)
+    empty = column.null_count
     return f"{100 * empty / len(column):.0f}% ({empty} of {len(column)})"
+
+
+def _value_counts(column) -> dict[Any, int]:
+    if column is None:
+        return {}
+    import pyarrow.compute as pc
+
+    counts = pc.value_counts(column)
+    return dict(zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist()))
 
 
 def _relations(meta) -> dict[str, list[str]]:
@@ -122,7 +132,7 @@ def render(meta, tables) -> str:
         if incoming.get(t.name):
             lines.append("- Referenced by: " + ", ".join(incoming[t.name]))
         lines += ["", "| field | type | constraints | empty | example |", "|---|---|---|---|---|"]
-        columns = {f.name: (arrow.column(f.name).to_pylist() if arrow is not None else []) for f in t.fields}
+        columns = {f.name: (arrow.column(f.name) if arrow is not None else None) for f in t.fields}
         for f in t.fields:
             cons = ", ".join(_constraints(f)) or "—"
             lines.append(f"| [`{f.name}`](#{t.name}-{f.name.replace('_', '-')}) | {f.type} | {_cell(cons)} | "
@@ -135,9 +145,9 @@ def render(meta, tables) -> str:
             if f.enum:
                 meanings = f.enum_descriptions
                 lines += ["| value | meaning | rows |", "|---|---|---:|"]
-                values = columns[f.name]
+                counts = _value_counts(columns[f.name])
                 for value in f.enum:
-                    count = sum(v == value for v in values)
+                    count = counts.get(value, 0)
                     lines.append(f"| `{value}` | {_cell(meanings.get(value, ''))} | {count} |")
                 lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
 
 from .metadata import Metadata
 
@@ -21,14 +23,35 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def build_descriptor(meta: Metadata, csv_bytes: dict[str, bytes], parquet: dict[str, bytes],
-                     row_counts: dict[str, int]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FileDigest:
+    """Size and SHA-256 of a file, computed while streaming it: a large CSV need not be held in memory
+    just to be described."""
+
+    size: int
+    sha256: str
+
+    @classmethod
+    def of_file(cls, path: Path) -> "FileDigest":
+        with open(path, "rb") as fh:
+            digest = hashlib.file_digest(fh, "sha256")
+        return cls(path.stat().st_size, digest.hexdigest())
+
+    @classmethod
+    def of(cls, data: Union[bytes, "FileDigest"]) -> "FileDigest":
+        return data if isinstance(data, FileDigest) else cls(len(data), sha256(data))
+
+
+def build_descriptor(meta: Metadata, csv_bytes: dict[str, Union[bytes, FileDigest]],
+                     parquet: dict[str, Union[bytes, FileDigest]], row_counts: dict[str, int]) -> dict[str, Any]:
+    """The descriptor; each file given by its bytes or by its :class:`FileDigest`."""
     out: dict[str, Any] = {"$schema": PROFILE}
     for key in PACKAGE_KEYS:
         if meta.package.get(key) not in (None, "", []):
             out[key] = meta.package[key]
     resources = []
     for t in meta.tables:
+        csv_file, parquet_file = FileDigest.of(csv_bytes[t.name]), FileDigest.of(parquet[t.name])
         resources.append({
             "name": t.name,
             "type": "table",
@@ -39,16 +62,16 @@ def build_descriptor(meta: Metadata, csv_bytes: dict[str, bytes], parquet: dict[
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": len(csv_bytes[t.name]),
-            "hash": "sha256:" + sha256(csv_bytes[t.name]),
+            "bytes": csv_file.size,
+            "hash": "sha256:" + csv_file.sha256,
             "rowCount": row_counts[t.name],
             "dialect": {"delimiter": ",", "quoteChar": "\"", "doubleQuote": True, "header": True},
             "schema": t.schema,
             "parquet": {
                 "path": t.parquet_path,
                 "mediatype": "application/vnd.apache.parquet",
-                "bytes": len(parquet[t.name]),
-                "hash": "sha256:" + sha256(parquet[t.name]),
+                "bytes": parquet_file.size,
+                "hash": "sha256:" + parquet_file.sha256,
             },
         })
     out["resources"] = resources

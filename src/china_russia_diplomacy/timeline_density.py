@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .timeline import (
-    DPI, EPOCH, FIG_WIDTH, FILLED, FONT_SIZE, FUTURE, PANEL_GAP, PNG_PATH, RIGHT_MARGIN, ROW_CAP, STATUS_COLORS,
+    DPI, EPOCH, FIG_WIDTH, FILLED, FUTURE, PANEL_GAP, PNG_PATH, RIGHT_MARGIN, ROW_CAP, STATUS_COLORS,
     SVG_PATH, Panel, _date_axis, _panels, _rc,
 )
 

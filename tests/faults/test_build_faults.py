@@ -81,16 +81,16 @@ def test_failure_while_staging_leaves_files_and_no_staging_directory(pkg, monkey
     """A full disk while the staged copy is written: the package is untouched and no .staging-* is left."""
     _valid_edit(pkg)
     before = snapshot(pkg)
-    real_copytree = shutil.copytree
+    real_write = build_module._write
     calls = []
 
-    def failing_copytree(src, dst, **kwargs):
-        calls.append(src)
+    def failing_write(path, data):
+        calls.append(path)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real_copytree(src, dst, **kwargs)
+        return real_write(path, data)
 
-    monkeypatch.setattr(build_module.shutil, "copytree", failing_copytree)
+    monkeypatch.setattr(build_module, "_write", failing_write)
     with pytest.raises(OSError, match="No space left"):
         build(pkg)
     monkeypatch.undo()
