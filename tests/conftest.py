@@ -47,7 +47,9 @@ def registered_archive(tmp_path_factory):
                 pytest.skip(f"commit {release.commit} of {version} is not in this clone (shallow?); cannot rebuild its archive")
             base = tmp_path_factory.mktemp(f"release-{version}")
             tree = export_commit(REPO, release.commit, base / "tree")
-            built[version] = release_with_own_code(tree, base / "dist")
+            registry = read_registry(REPO)
+            earlier = {r.version: archive_of(r.version) for r in registry.releases[:registry.versions.index(version)]}
+            built[version] = release_with_own_code(tree, base / "dist", earlier)
         return built[version]
 
     return archive_of

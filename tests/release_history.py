@@ -27,11 +27,24 @@ def export_commit(repo: Path, commit: str, dest: Path) -> Path:
     return dest
 
 
-def release_with_own_code(tree: Path, out: Path) -> Path:
+def release_with_own_code(tree: Path, out: Path, earlier: dict[str, Path] | None = None) -> Path:
     """Run ``release`` of the exported commit with that commit's own code (its src/ first on the path)."""
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     env.pop("CHINA_RUSSIA_DIPLOMACY_DIR", None)
-    proc = subprocess.run([sys.executable, "-m", "china_russia_diplomacy", "release", str(tree), "--out", str(out)],
+    if earlier:
+        # An export has no git history: release reads the previous version (for changes.json) from the
+        # version cache, filled here from the archives already rebuilt, as a reader would with fetch --from.
+        env["CRD_CACHE_DIR"] = str(out.parent / "cache")
+        env.pop("CRD_RELEASES_URL", None)
+        for version, archive in earlier.items():
+            fetched = subprocess.run([sys.executable, "-m", "china_russia_diplomacy", "fetch", version, "--from", str(archive)],
+                                     capture_output=True, text=True, cwd=tree, env=env)
+            assert fetched.returncode == 0, fetched.stdout[-2000:] + fetched.stderr[-2000:]
+    command = [sys.executable, "-m", "china_russia_diplomacy", "release", str(tree), "--out", str(out)]
+    # From 1.1.0 on, release also registers itself, which needs a git checkout; an export only rebuilds.
+    if "--no-register" in (tree / "src" / "china_russia_diplomacy" / "release.py").read_text(encoding="utf-8"):
+        command.append("--no-register")
+    proc = subprocess.run(command,
                           capture_output=True, text=True, cwd=tree, env=env)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     [archive] = out.glob("*.zip")

@@ -69,6 +69,16 @@ def test_registry_1_0_0_entry_matches_the_archive_its_commit_rebuilds(repo, v1_a
     assert release.urls == (), "a URL is recorded only once the archive is really published there"
 
 
+@pytest.mark.parametrize("version", [r.version for r in read_registry(Path(__file__).resolve().parents[1]).releases])
+def test_every_registered_archive_is_rebuilt_byte_for_byte_from_its_commit(repo, registered_archive, version):
+    """Each entry of releases.json (1.0.0, 1.1.0, ...) is what its recorded commit's own `release` gives:
+    the hash a paper's reader checks can always be re-derived from the repository alone."""
+    release = read_registry(repo).get(version)
+    archive = registered_archive(version)
+    assert hashlib.sha256(archive.read_bytes()).hexdigest() == release.sha256
+    assert archive.stat().st_size == release.size and archive.name == release.archive
+
+
 def test_current_release_code_rebuilds_and_registers_the_1_0_0_archive_byte_for_byte(repo, v1_archive, tmp_path):
     """A change to release.py must not change what an old commit's data packs into."""
     from release_history import export_commit
