@@ -225,3 +225,24 @@ def test_files_the_fast_reader_could_misread_go_to_the_strict_reader(tmp_path, b
     path.write_text("a,b\n" + body, encoding="utf-8")
     _, found = read_raw(path, spec)
     assert [f.rule for f in found] == [rule]
+
+
+def test_validate_switches_arrow_to_the_pool_that_returns_memory_unless_the_user_chose_one(tmp_path):
+    """At a million rows mimalloc kept ~190 MB of freed pages and build went past the 1 GB target;
+    validate/build run on jemalloc where pyarrow has it, and a pool named in ARROW_DEFAULT_MEMORY_POOL wins."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import pyarrow as pa\n"
+            "from china_russia_diplomacy.validation.memory_pool import use_lean_pool\n"
+            "has = True\n"
+            "try:\n    pa.jemalloc_memory_pool()\nexcept NotImplementedError:\n    has = False\n"
+            "print(use_lean_pool(), has)\n")
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    name, has = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                               check=True).stdout.split()
+    assert name == "jemalloc" or has == "False"
+    chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**env, "ARROW_DEFAULT_MEMORY_POOL": "system"}).stdout.split()[0]
+    assert chosen == "system"

@@ -76,6 +76,9 @@ def check_inputs(package_dir: Path, meta):
     the previous build's descriptor, which an edit of the CSVs makes stale by design."""
     import pyarrow as pa
 
+    from .memory_pool import use_lean_pool
+
+    use_lean_pool()
     tables, lines, findings = read_tables(package_dir, meta)
     findings += check_tables(package_dir, meta, tables, lines)
     pa.default_memory_pool().release_unused()  # the frames and masks of the checks are gone
@@ -122,6 +125,9 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     from . import artifacts
     from .frictionless_layer import start_frictionless
 
+    from .memory_pool import use_lean_pool
+
+    use_lean_pool()
     package_dir = Path(package_dir).resolve()
     report = Report(str(package_dir), layers=["frictionless", "pandera", "rules", "files"] if with_descriptor
                     else ["pandera", "rules", "files"])
