@@ -25,12 +25,14 @@ def _git(repo: Path, *args: str) -> str:
 
 
 def _dated_release_candidate(tmp_path: Path, repo: Path, date: str) -> Path:
-    """A git checkout of the current package with its top CHANGELOG entry dated (as at release time), rebuilt."""
+    """A git checkout of the current package with its top CHANGELOG entry dated (as at release time), rebuilt,
+    and the registry as it stood before the current version (once it is released, main registers it: the
+    candidate plays the moment just before that)."""
     from china_russia_diplomacy.build import build
 
     pkg = copy_package(tmp_path / "candidate")
-    (pkg / "releases.json").write_bytes((repo / "releases.json").read_bytes())
     version = crd.__version__
+    (pkg / "releases.json").write_bytes(read_registry(repo).before(version).to_bytes())
     changelog = pkg / "CHANGELOG.md"
     text, n = re.subn(rf"^## \[{re.escape(version)}\].*$", f"## [{version}] - {date}", changelog.read_text(encoding="utf-8"),
                       count=1, flags=re.MULTILINE)
