@@ -536,3 +536,13 @@ def test_csv_that_is_a_parquet_file_is_reported(pkg):
 def test_descriptor_that_is_json_but_no_package_is_reported(pkg, text):
     (pkg / "datapackage.json").write_text(text, encoding="utf-8")
     assert_caught(pkg, "package", "descriptor-error")
+
+
+def test_date_of_1600_is_reported_once_not_echoed_as_an_unpaired_bound(pkg):
+    """The emptied out-of-range date used to add a date-bounds-pair finding on the same row: one defect,
+    two messages. A curator sees the date-range finding only."""
+    from china_russia_diplomacy.validation import validate_package
+
+    table, rule, line, column = date_outside_pandas_range(pkg)
+    on_row = [x for x in validate_package(pkg).findings if x.table == table and x.line == line and x.layer != "frictionless"]
+    assert [x.rule for x in on_row if x.layer == "rules"] == ["date-range"], [(x.layer, x.rule, x.message) for x in on_row]
