@@ -148,6 +148,9 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
             tables, lines, findings = read_tables(package_dir, meta)
             report.extend(findings)
             report.extend(check_tables(package_dir, meta, tables, lines))
+            import pyarrow as pa
+
+            pa.default_memory_pool().release_unused()  # the checks' frames are gone before Parquet is read
             if with_descriptor:
                 descriptor, found = artifacts.load_descriptor(package_dir)
                 report.extend(found)
