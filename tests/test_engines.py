@@ -8,26 +8,18 @@ booleans, text as strings; and the values must be those ``load`` gives.
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from readme_blocks import readme_block
 
 import china_russia_diplomacy as crd
 
 dd = pytest.importorskip("dask.dataframe")
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-
 
 def readme_engine_example() -> str:
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- engine-examples:start -->", "<!-- engine-examples:end -->"
-    assert start in text and end in text, "README.md lost its engine-examples markers"
-    blocks = re.findall(r"```python\n(.*?)```", text.split(start, 1)[1].split(end, 1)[0], flags=re.S)
-    assert len(blocks) == 1
-    return blocks[0]
+    return readme_block("engine-examples", "python")
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from readme_blocks import readme_block
 
 import china_russia_diplomacy as crd
 
@@ -19,16 +19,9 @@ pl = pytest.importorskip("polars")
 assert_frame_equal = pytest.importorskip("polars.testing").assert_frame_equal
 pytest.importorskip("duckdb")
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-
 
 def readme_lazy_example() -> str:
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- lazy-examples:start -->", "<!-- lazy-examples:end -->"
-    assert start in text and end in text, "README.md lost its lazy-examples markers"
-    blocks = re.findall(r"```python\n(.*?)```", text.split(start, 1)[1].split(end, 1)[0], flags=re.S)
-    assert len(blocks) == 1
-    return blocks[0]
+    return readme_block("lazy-examples", "python")
 
 
 @pytest.mark.parametrize("table", crd.tables())

@@ -13,20 +13,18 @@ Without it the test is skipped locally with that reason, but fails in CI (``CI=t
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from readme_blocks import readme_blocks
 
 import china_russia_diplomacy as crd
 from china_russia_diplomacy.metadata import read_metadata
 from china_russia_diplomacy.readme import R_END, R_START
 from china_russia_diplomacy.readr_code import readr_code
 
-README = Path(__file__).resolve().parents[1] / "README.md"
 SEP = "\x1f"
 
 # Appended to the README's code: one line per table and per column, tab-separated.
@@ -50,11 +48,8 @@ R_CLASSES = {"date": "Date", "integer": "integer", "number": "numeric", "boolean
 
 
 def readme_r_code() -> str:
-    text = README.read_text(encoding="utf-8")
-    assert R_START in text and R_END in text, "README.md lost its r-read markers"
-    blocks = re.findall(r"```r\n(.*?)```", text.split(R_START, 1)[1].split(R_END, 1)[0], flags=re.S)
-    assert len(blocks) == 1
-    return blocks[0]
+    [block] = readme_blocks(R_START, R_END, "r")
+    return block
 
 
 def _rscript() -> str:

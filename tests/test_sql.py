@@ -8,27 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
+from readme_blocks import readme_blocks
 
 import china_russia_diplomacy as crd
 
 pytest.importorskip("duckdb")
 
-README = Path(__file__).resolve().parents[1] / "README.md"
-
 
 def readme_sql_examples() -> dict[str, str]:
     """{first comment line: query} for every ```sql block between the README's sql-examples markers."""
-    text = README.read_text(encoding="utf-8")
-    start, end = "<!-- sql-examples:start -->", "<!-- sql-examples:end -->"
-    assert start in text and end in text, "README.md lost its sql-examples markers"
-    block = text.split(start, 1)[1].split(end, 1)[0]
-    queries = re.findall(r"```sql\n(.*?)```", block, flags=re.S)
+    queries = readme_blocks("<!-- sql-examples:start -->", "<!-- sql-examples:end -->", "sql")
     examples = {}
     for q in queries:
         first = q.strip().splitlines()[0]
