@@ -27,10 +27,11 @@ hash salt and no date or software metadata.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 SVG_PATH = "docs/timeline.svg"
 PNG_PATH = "docs/timeline.png"
@@ -329,6 +330,41 @@ def _date_axis(ax, panel: Panel, width_in: float, k: int, ylim: tuple[float, flo
     return x0, x1
 
 
+@contextlib.contextmanager
+def _canvas(height: float, ylim: tuple[float, float]) -> Iterator[tuple[Any, Any]]:
+    """The figure both timelines draw on (the per-event one and the density one): the fixed rc settings,
+    ``FIG_WIDTH`` x ``height`` inches at ``DPI``, and a full-width background axes (no ticks, x 0..1,
+    y ``ylim``) for lane stripes and labels. Closed afterwards, whatever happens."""
+    import matplotlib.pyplot as plt
+
+    import matplotlib
+
+    bottom, top = _band(height)
+    with matplotlib.rc_context(_rc()):
+        fig = plt.figure(figsize=(FIG_WIDTH, height), dpi=DPI)
+        try:
+            bg = fig.add_axes((0.1 / FIG_WIDTH, bottom, 1 - (0.1 + RIGHT_MARGIN) / FIG_WIDTH, top - bottom))
+            bg.set_xlim(0, 1)
+            bg.set_ylim(*ylim)
+            bg.axis("off")
+            yield fig, bg
+        finally:
+            plt.close(fig)
+
+
+def _band(height: float) -> tuple[float, float]:
+    """Bottom and top of the drawing band, as figure fractions (below: footer, above: header)."""
+    return FOOTER / height, 1 - HEADER / height
+
+
+def _image_bytes(fig) -> dict[str, bytes]:
+    """The figure as SVG and PNG bytes, with no date or software version written into them (builds repeat)."""
+    svg, png = io.BytesIO(), io.BytesIO()
+    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
+    fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
+    return {SVG_PATH: svg.getvalue(), PNG_PATH: png.getvalue()}
+
+
 def render(tl: Timeline, version: str) -> dict[str, bytes]:
     """Draw the layout; return the SVG and PNG bytes."""
     try:
@@ -337,92 +373,79 @@ def render(tl: Timeline, version: str) -> dict[str, bytes]:
         raise ImportError("the timeline figure needs matplotlib: pip install 'china-russia-diplomacy[build]'") from None
     matplotlib.use("Agg", force=False)
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch, Rectangle
 
-    rc = _rc()
     rows = max(_height_rows(tl), 1.0)
     height = HEADER + rows * ROW_HEIGHT + FOOTER
     label_col = _label_col(tl)
     x_draw0 = LANE_COL + label_col
     drawing = FIG_WIDTH - x_draw0 - RIGHT_MARGIN - PANEL_GAP * max(len(tl.panels) - 1, 0)
-    bottom, top = FOOTER / height, 1 - HEADER / height
+    bottom, top = _band(height)
     ylim = (-rows + 0.5, 0.5)
-    with matplotlib.rc_context(rc):
-        fig = plt.figure(figsize=(FIG_WIDTH, height), dpi=DPI)
-        try:
-            bg = fig.add_axes((0.1 / FIG_WIDTH, bottom, 1 - (0.1 + RIGHT_MARGIN) / FIG_WIDTH, top - bottom))
-            bg.set_xlim(0, 1)
-            bg.set_ylim(*ylim)
-            bg.axis("off")
-            bg_w = FIG_WIDTH - 0.1 - RIGHT_MARGIN
-            for i, lane in enumerate(tl.lanes):
-                y_top = _y(tl, lane.first_row) + 0.5
-                y_bot = _y(tl, lane.first_row + lane.rows - 1) - 0.5
-                if i % 2 == 0:
-                    bg.axhspan(y_bot, y_top, color="#eef1f5", lw=0, zorder=0)
-                bg.text(0.0, (y_top + y_bot) / 2, lane.event_type.replace("_", " "), ha="left", va="center",
-                        fontsize=8.5, fontweight="bold", color="#333333")
-            for it in tl.items:
-                undated = it.panel is None
-                bg.text((LANE_COL - 0.1) / bg_w, _y(tl, it.row), it.label + ("   (undated)" if undated else ""),
-                        ha="left", va="center", color="#888888" if undated else "#1a1a1a",
-                        style="italic" if undated else "normal")
+    with _canvas(height, ylim) as (fig, bg):
+        bg_w = FIG_WIDTH - 0.1 - RIGHT_MARGIN
+        for i, lane in enumerate(tl.lanes):
+            y_top = _y(tl, lane.first_row) + 0.5
+            y_bot = _y(tl, lane.first_row + lane.rows - 1) - 0.5
+            if i % 2 == 0:
+                bg.axhspan(y_bot, y_top, color="#eef1f5", lw=0, zorder=0)
+            bg.text(0.0, (y_top + y_bot) / 2, lane.event_type.replace("_", " "), ha="left", va="center",
+                    fontsize=8.5, fontweight="bold", color="#333333")
+        for it in tl.items:
+            undated = it.panel is None
+            bg.text((LANE_COL - 0.1) / bg_w, _y(tl, it.row), it.label + ("   (undated)" if undated else ""),
+                    ha="left", va="center", color="#888888" if undated else "#1a1a1a",
+                    style="italic" if undated else "normal")
 
-            x = x_draw0
-            axes = []
-            for k, panel in enumerate(tl.panels):
-                w = drawing * panel.share
-                ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
-                x += w + PANEL_GAP
-                axes.append(ax)
-                x0, x1 = _date_axis(ax, panel, w, k, ylim)
-                days_per_pt = (x1 - x0) / (w * 72.0)
-                for it in (i for i in tl.items if i.panel == k):
-                    st = _style(it.status)
-                    y = _y(tl, it.row)
-                    s = mdates.date2num(it.start)
-                    e = mdates.date2num(it.end + dt.timedelta(days=1))
-                    cs, ce = max(s, x0), min(e, x1)
-                    if it.is_window:
-                        if st["bar_face"] != "none":
-                            ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor=st["bar_face"],
-                                                   alpha=st["alpha"], lw=0, zorder=2))
-                        ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor="none",
-                                               edgecolor=st["color"], lw=0.9, ls=st["ls"], zorder=2))
-                        for cut, xm, mk in ((s < x0, cs, "<"), (e > x1, ce, ">")):
-                            if cut:
-                                ax.plot([xm], [y], marker=mk, ms=5, color=st["color"], ls="none", zorder=3,
-                                        clip_on=False)
-                    # A window narrower than a marker would vanish: give it a marker too.
-                    if not it.is_window or (ce - cs) / days_per_pt < MARKER_PT:
-                        ax.plot([(cs + ce) / 2], [y], marker=st["marker"], ms=5, mfc=st["face"], mec=st["color"],
-                                mew=1.1, ls="none", zorder=3)
-                fig.text((x - w - PANEL_GAP) / FIG_WIDTH, 1 - 0.62 / height, panel.title, fontsize=7.5, style="italic",
-                         ha="left", va="bottom", color="#444444")
-            fig.text(0.1 / FIG_WIDTH, 1 - 0.3 / height,
-                     "China–Russia leader diplomacy: every event, by type, on a broken time axis",
-                     fontsize=11, fontweight="bold", ha="left", va="bottom")
-            handles = []
-            for status in [s for s in STATUS_COLORS if any(i.status == s for i in tl.items if i.panel is not None)]:
-                st = _style(status)
-                handles.append(Line2D([], [], marker=st["marker"], ms=6, mfc=st["face"], mec=st["color"],
-                                      mew=1.1, ls="none", label=status))
-            handles.append(Patch(facecolor=STATUS_COLORS["occurred"] + "66", edgecolor=STATUS_COLORS["occurred"],
-                                 label="date known only within this window"))
-            handles.append(Patch(facecolor="none", edgecolor=STATUS_COLORS["planned"], ls=(0, (3, 2)),
-                                 label="hollow, dashed: planned / expected / proposed"))
-            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / FIG_WIDTH, 0.3 / height),
-                       ncol=len(handles), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
-            fig.text(0.1 / FIG_WIDTH, 0.12 / height, _caption(tl, version), fontsize=7, color="#444444",
-                     ha="left", va="bottom")
-            svg, png = io.BytesIO(), io.BytesIO()
-            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-            fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        finally:
-            plt.close(fig)
-    return {SVG_PATH: svg.getvalue(), PNG_PATH: png.getvalue()}
+        x = x_draw0
+        axes = []
+        for k, panel in enumerate(tl.panels):
+            w = drawing * panel.share
+            ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
+            x += w + PANEL_GAP
+            axes.append(ax)
+            x0, x1 = _date_axis(ax, panel, w, k, ylim)
+            days_per_pt = (x1 - x0) / (w * 72.0)
+            for it in (i for i in tl.items if i.panel == k):
+                st = _style(it.status)
+                y = _y(tl, it.row)
+                s = mdates.date2num(it.start)
+                e = mdates.date2num(it.end + dt.timedelta(days=1))
+                cs, ce = max(s, x0), min(e, x1)
+                if it.is_window:
+                    if st["bar_face"] != "none":
+                        ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor=st["bar_face"],
+                                               alpha=st["alpha"], lw=0, zorder=2))
+                    ax.add_patch(Rectangle((cs, y - 0.32), ce - cs, 0.64, facecolor="none",
+                                           edgecolor=st["color"], lw=0.9, ls=st["ls"], zorder=2))
+                    for cut, xm, mk in ((s < x0, cs, "<"), (e > x1, ce, ">")):
+                        if cut:
+                            ax.plot([xm], [y], marker=mk, ms=5, color=st["color"], ls="none", zorder=3,
+                                    clip_on=False)
+                # A window narrower than a marker would vanish: give it a marker too.
+                if not it.is_window or (ce - cs) / days_per_pt < MARKER_PT:
+                    ax.plot([(cs + ce) / 2], [y], marker=st["marker"], ms=5, mfc=st["face"], mec=st["color"],
+                            mew=1.1, ls="none", zorder=3)
+            fig.text((x - w - PANEL_GAP) / FIG_WIDTH, 1 - 0.62 / height, panel.title, fontsize=7.5, style="italic",
+                     ha="left", va="bottom", color="#444444")
+        fig.text(0.1 / FIG_WIDTH, 1 - 0.3 / height,
+                 "China–Russia leader diplomacy: every event, by type, on a broken time axis",
+                 fontsize=11, fontweight="bold", ha="left", va="bottom")
+        handles = []
+        for status in [s for s in STATUS_COLORS if any(i.status == s for i in tl.items if i.panel is not None)]:
+            st = _style(status)
+            handles.append(Line2D([], [], marker=st["marker"], ms=6, mfc=st["face"], mec=st["color"],
+                                  mew=1.1, ls="none", label=status))
+        handles.append(Patch(facecolor=STATUS_COLORS["occurred"] + "66", edgecolor=STATUS_COLORS["occurred"],
+                             label="date known only within this window"))
+        handles.append(Patch(facecolor="none", edgecolor=STATUS_COLORS["planned"], ls=(0, (3, 2)),
+                             label="hollow, dashed: planned / expected / proposed"))
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / FIG_WIDTH, 0.3 / height),
+                   ncol=len(handles), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
+        fig.text(0.1 / FIG_WIDTH, 0.12 / height, _caption(tl, version), fontsize=7, color="#444444",
+                 ha="left", va="bottom")
+        return _image_bytes(fig)
 
 
 def generate(ctx) -> dict[str, bytes]:

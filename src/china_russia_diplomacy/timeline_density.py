@@ -22,14 +22,13 @@ O(N log N) in the number of events and the figure's size does not depend on it.
 
 from __future__ import annotations
 
-import io
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from .timeline import (
-    DPI, EPOCH, FIG_WIDTH, FILLED, FUTURE, PANEL_GAP, PNG_PATH, RIGHT_MARGIN, ROW_CAP, STATUS_COLORS,
-    SVG_PATH, Panel, _date_axis, _panels, _rc,
+    EPOCH, FIG_WIDTH, FILLED, FUTURE, PANEL_GAP, RIGHT_MARGIN, ROW_CAP, STATUS_COLORS,
+    Panel, _band, _canvas, _date_axis, _image_bytes, _panels,
 )
 
 LANE_COL = 2.5  # lane names and counts, inches
@@ -232,66 +231,54 @@ def render(d: Density, version: str) -> dict[str, bytes]:
 
     matplotlib.use("Agg", force=False)
     import matplotlib.dates as mdates
-    import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.patches import Patch
 
     n = max(len(d.lanes), 1)
     height = HEADER + n * LANE_HEIGHT + FOOTER
-    bottom, top = FOOTER / height, 1 - HEADER / height
+    bottom, top = _band(height)
     ylim = (-n, 0)
-    with matplotlib.rc_context(_rc()):
-        fig = plt.figure(figsize=(FIG_WIDTH, height), dpi=DPI)
-        try:
-            bg = fig.add_axes((0.1 / FIG_WIDTH, bottom, 1 - (0.1 + RIGHT_MARGIN) / FIG_WIDTH, top - bottom))
-            bg.set_xlim(0, 1)
-            bg.set_ylim(*ylim)
-            bg.axis("off")
-            for i, lane in enumerate(d.lanes):
-                if i % 2 == 0:
-                    bg.axhspan(-i - 1, -i, color="#eef1f5", lw=0, zorder=0)
-                bg.text(0.0, -i - 0.32, lane.event_type.replace("_", " "), ha="left", va="center",
-                        fontsize=8.5, fontweight="bold", color="#333333")
-                detail = f"{lane.events:,} events" + (f", {lane.undated:,} undated" if lane.undated else "")
-                if lane.peak > 0:
-                    detail += f"; peak {_rate(lane.peak)}"
-                bg.text(0.0, -i - 0.7, detail, ha="left", va="center", fontsize=7, color="#444444")
+    with _canvas(height, ylim) as (fig, bg):
+        for i, lane in enumerate(d.lanes):
+            if i % 2 == 0:
+                bg.axhspan(-i - 1, -i, color="#eef1f5", lw=0, zorder=0)
+            bg.text(0.0, -i - 0.32, lane.event_type.replace("_", " "), ha="left", va="center",
+                    fontsize=8.5, fontweight="bold", color="#333333")
+            detail = f"{lane.events:,} events" + (f", {lane.undated:,} undated" if lane.undated else "")
+            if lane.peak > 0:
+                detail += f"; peak {_rate(lane.peak)}"
+            bg.text(0.0, -i - 0.7, detail, ha="left", va="center", fontsize=7, color="#444444")
 
-            offset = mdates.date2num(EPOCH)
-            x = 0.1 + LANE_COL
-            for k, (h, w) in enumerate(zip(d.histograms, panel_widths(d.panels))):
-                ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
-                _date_axis(ax, h.panel, w, k, ylim)
-                edges = h.edges.astype(np.float64) + offset
-                rates = h.rates
-                for i, lane in enumerate(d.lanes):
-                    if lane.peak <= 0:
-                        continue
-                    total = rates[i].sum(axis=0)
-                    scaled = np.where(total > 0, np.maximum(LANE_FILL * total / lane.peak, MIN_BAR), 0.0)
-                    share = np.divide(scaled, total, out=np.zeros_like(total), where=total > 0)
-                    base = np.full(len(total), -i - 1 + 0.08)
-                    for g, (_, color) in enumerate(GROUPS):
-                        heights = rates[i, g] * share
-                        if heights.any():
-                            ax.stairs(base + heights, edges, baseline=base.copy(), fill=True, color=color, lw=0,
-                                      zorder=2)
-                        base = base + heights
-                fig.text(x / FIG_WIDTH, 1 - 0.62 / height, f"{h.panel.title.split(':')[0]}: {_bins(h.bin_days)}",
-                         fontsize=7.5, style="italic", ha="left", va="bottom", color="#444444")
-                x += w + PANEL_GAP
-            fig.text(0.1 / FIG_WIDTH, 1 - 0.3 / height,
-                     f"China–Russia leader diplomacy: {d.events:,} events by type on a broken time axis, "
-                     "as counts over time (too many to list one per row)",
-                     fontsize=11, fontweight="bold", ha="left", va="bottom")
-            handles = [Patch(facecolor=color, edgecolor="none", label=label) for label, color in GROUPS]
-            fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / FIG_WIDTH, 0.5 / height),
-                       ncol=len(handles), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
-            fig.text(0.1 / FIG_WIDTH, 0.1 / height, caption(d, version), fontsize=7, color="#444444",
-                     ha="left", va="bottom", linespacing=1.4)
-            svg, png = io.BytesIO(), io.BytesIO()
-            fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None})
-            fig.savefig(png, format="png", dpi=DPI, metadata={"Software": None})
-        finally:
-            plt.close(fig)
-    return {SVG_PATH: svg.getvalue(), PNG_PATH: png.getvalue()}
+        offset = mdates.date2num(EPOCH)
+        x = 0.1 + LANE_COL
+        for k, (h, w) in enumerate(zip(d.histograms, panel_widths(d.panels))):
+            ax = fig.add_axes((x / FIG_WIDTH, bottom, w / FIG_WIDTH, top - bottom))
+            _date_axis(ax, h.panel, w, k, ylim)
+            edges = h.edges.astype(np.float64) + offset
+            rates = h.rates
+            for i, lane in enumerate(d.lanes):
+                if lane.peak <= 0:
+                    continue
+                total = rates[i].sum(axis=0)
+                scaled = np.where(total > 0, np.maximum(LANE_FILL * total / lane.peak, MIN_BAR), 0.0)
+                share = np.divide(scaled, total, out=np.zeros_like(total), where=total > 0)
+                base = np.full(len(total), -i - 1 + 0.08)
+                for g, (_, color) in enumerate(GROUPS):
+                    heights = rates[i, g] * share
+                    if heights.any():
+                        ax.stairs(base + heights, edges, baseline=base.copy(), fill=True, color=color, lw=0,
+                                  zorder=2)
+                    base = base + heights
+            fig.text(x / FIG_WIDTH, 1 - 0.62 / height, f"{h.panel.title.split(':')[0]}: {_bins(h.bin_days)}",
+                     fontsize=7.5, style="italic", ha="left", va="bottom", color="#444444")
+            x += w + PANEL_GAP
+        fig.text(0.1 / FIG_WIDTH, 1 - 0.3 / height,
+                 f"China–Russia leader diplomacy: {d.events:,} events by type on a broken time axis, "
+                 "as counts over time (too many to list one per row)",
+                 fontsize=11, fontweight="bold", ha="left", va="bottom")
+        handles = [Patch(facecolor=color, edgecolor="none", label=label) for label, color in GROUPS]
+        fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.1 / FIG_WIDTH, 0.5 / height),
+                   ncol=len(handles), frameon=False, fontsize=7.5, handletextpad=0.4, columnspacing=1.4)
+        fig.text(0.1 / FIG_WIDTH, 0.1 / height, caption(d, version), fontsize=7, color="#444444",
+                 ha="left", va="bottom", linespacing=1.4)
+        return _image_bytes(fig)
