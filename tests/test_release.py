@@ -142,8 +142,8 @@ def test_wheel_carries_the_data_and_nothing_of_tests_or_scripts(dists, repo):
     assert not [n for n in names if n.startswith(("tests/", "scripts/")) or "/tests/" in n or "conftest" in n]
 
 
-@pytest.mark.slow
-def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo, tmp_path):
+def _venv_with_the_wheel(dists: Path, tmp_path: Path) -> Path:
+    """A fresh virtual environment outside the repository with only the built wheel installed; its python."""
     [wheel] = dists.glob("*.whl")
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -151,13 +151,24 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
     install = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
                              capture_output=True, text=True, cwd=tmp_path)
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    return py
+
+
+def _outside_env() -> dict[str, str]:
+    """This process's environment without what would point the installed package back at the repository."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
+
+
+@pytest.mark.slow
+def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo, tmp_path):
+    py = _venv_with_the_wheel(dists, tmp_path)
     script = (
         "import json, china_russia_diplomacy as crd\n"
         "frames = crd.load_all()\n"
         "print(json.dumps({'version': crd.__version__, 'verify': crd.verify(), 'cite': crd.cite('bibtex'),"
         " 'cff': crd.cite('cff'), 'rows': {k: len(v) for k, v in frames.items()}, 'file': crd.__file__}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
+    env = _outside_env()
     proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
@@ -173,7 +184,7 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
         with (repo / t.csv_path).open(encoding="utf-8", newline="") as fh:
             expected_rows[t.name] = sum(1 for _ in csv.DictReader(fh))
     assert out["rows"] == expected_rows
-    cite_cli = subprocess.run([str(env_dir / "bin" / "china-russia-diplomacy"), "cite"], capture_output=True,
+    cite_cli = subprocess.run([str(py.parent / "china-russia-diplomacy"), "cite"], capture_output=True,
                               text=True, cwd=tmp_path, env=env)
     assert cite_cli.returncode == 0 and version in cite_cli.stdout
 
@@ -188,13 +199,7 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists
 
     old = read_registry(repo).releases[0]
     archive = registered_archive(old.version)
-    [wheel] = dists.glob("*.whl")
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    py = env_dir / "bin" / "python"
-    install = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-                             capture_output=True, text=True, cwd=tmp_path)
-    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    py = _venv_with_the_wheel(dists, tmp_path)
     www = tmp_path / "www"
     www.mkdir()
     shutil.copy(archive, www / archive.name)
@@ -212,7 +217,7 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists
         ["git", "-C", str(repo), "show", f"{old.commit}:data/events.csv"], capture_output=True, text=True, check=True).stdout)))
 
     def run(cache: Path, url: str) -> dict:
-        env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
+        env = _outside_env()
         env.update(CRD_CACHE_DIR=str(cache), CRD_RELEASES_URL=url)
         proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
         assert proc.returncode == 0, proc.stderr[-3000:]
