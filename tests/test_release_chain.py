@@ -45,14 +45,20 @@ def _dated_release_candidate(tmp_path: Path, repo: Path, date: str) -> Path:
     return pkg
 
 
-@pytest.mark.slow
-def test_release_registers_itself_and_ships_the_registry_before_it_and_changes_json(
-        repo, registered_archive, version_cache, tmp_path, capsys):
+@pytest.fixture()
+def candidate(repo, registered_archive, version_cache, tmp_path):
+    """(release candidate of the current version dated 2099-01-02, the registered version before it); the
+    previous version is fetched into this test's cache, since the candidate's fresh git history lacks its commit."""
     previous = read_registry(repo).previous(crd.__version__)
     if previous is None:
         pytest.skip("no registered version before the current one")
-    crd.fetch(previous.version, registered_archive(previous.version))  # the candidate clone lacks the old commit
-    pkg = _dated_release_candidate(tmp_path, repo, "2099-01-02")
+    crd.fetch(previous.version, registered_archive(previous.version))
+    return _dated_release_candidate(tmp_path, repo, "2099-01-02"), previous
+
+
+@pytest.mark.slow
+def test_release_registers_itself_and_ships_the_registry_before_it_and_changes_json(candidate, tmp_path, capsys):
+    pkg, previous = candidate
     head = _git(pkg, "rev-parse", "HEAD")
 
     assert cli.main(["release", str(pkg), "--out", str(tmp_path / "dist")]) == 0, capsys.readouterr().err
@@ -81,13 +87,8 @@ def test_release_registers_itself_and_ships_the_registry_before_it_and_changes_j
 
 
 @pytest.mark.slow
-def test_release_refuses_to_change_a_registered_version_or_to_register_uncommitted_files(
-        repo, registered_archive, version_cache, tmp_path, capsys):
-    previous = read_registry(repo).previous(crd.__version__)
-    if previous is None:
-        pytest.skip("no registered version before the current one")
-    crd.fetch(previous.version, registered_archive(previous.version))
-    pkg = _dated_release_candidate(tmp_path, repo, "2099-01-02")
+def test_release_refuses_to_change_a_registered_version_or_to_register_uncommitted_files(candidate, tmp_path, capsys):
+    pkg, _ = candidate
     assert cli.main(["release", str(pkg), "--out", str(tmp_path / "dist")]) == 0
     _git(pkg, "add", "releases.json")
     _git(pkg, "commit", "-qm", "register")
