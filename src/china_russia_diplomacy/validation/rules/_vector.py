@@ -7,39 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 
 from ..report import Finding
-from .base import Tables, f
-
-
-def as_mask(mask) -> np.ndarray:
-    """A plain bool array; missing (NA) counts as False, i.e. not an offence."""
-    if isinstance(mask, pd.Series):
-        mask = mask.astype("boolean").fillna(False)
-    return np.asarray(mask, dtype=bool)
-
-
-def plain(value):
-    """A cell as a plain Python value for a message (None for missing, a date for a timestamp)."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    return value
-
-
-def line_of(t: Tables, table: str, i: int) -> int | None:
-    lines = t.lines.get(table, [])
-    return lines[i] if i < len(lines) else None
+from .base import Tables, f, failing, plain
 
 
 def located(t: Tables, table: str, mask, column: str, rule: str,
@@ -48,15 +19,15 @@ def located(t: Tables, table: str, mask, column: str, rule: str,
     frame = t.frames[table]
     vals = frame[column] if values is None else values
     out = []
-    for i in np.flatnonzero(as_mask(mask)):
+    for i in failing(mask):
         msg = message(int(i)) if callable(message) else message
-        out.append(f(table, line_of(t, table, int(i)), column, plain(vals.iloc[i]), rule, msg))
+        out.append(f(table, t.line(table, int(i)), column, plain(vals.iloc[i]), rule, msg))
     return out
 
 
 def finding_at(t: Tables, table: str, i: int, column: str, value, rule: str, message: str) -> Finding:
     """The finding for row ``i`` of ``table`` (for rules that pick offending rows by a merge, not a mask)."""
-    return f(table, line_of(t, table, i), column, plain(value), rule, message)
+    return f(table, t.line(table, i), column, plain(value), rule, message)
 
 
 def frame(t: Tables, table: str, *columns: str) -> pd.DataFrame | None:

@@ -48,7 +48,7 @@ class Tables:
                     i += 1
         elif table in self.frames:
             for i, rec in enumerate(self.frames[table].to_dict("records")):
-                yield self.line(table, i), {k: _clean(v) for k, v in rec.items()}
+                yield self.line(table, i), {k: plain(v) for k, v in rec.items()}
 
     def batches(self, table: str, names: tuple[str, ...], size: int = 50_000) -> Iterator[list[list]]:
         """The named columns as Python values, ``size`` rows at a time (for the few checks that must
@@ -60,13 +60,13 @@ class Tables:
         elif table in self.frames:
             frame = self.frames[table]
             for start in range(0, len(frame), size):
-                yield [[_clean(v) for v in frame[n].iloc[start : start + size].tolist()] for n in names]
+                yield [[plain(v) for v in frame[n].iloc[start : start + size].tolist()] for n in names]
 
     def column(self, table: str, name: str) -> list:
         """One column as Python values (None for empty cells, ``datetime.date`` for dates)."""
         if table in self.arrow:
             return self.arrow[table].column(name).to_pylist()
-        return [_clean(v) for v in self.frames[table][name].tolist()]
+        return [plain(v) for v in self.frames[table][name].tolist()]
 
 
 def isin(values, allowed) -> np.ndarray:
@@ -92,17 +92,21 @@ def failing(mask) -> np.ndarray:
     return np.flatnonzero(np.asarray(pd.Series(mask).fillna(False), dtype=bool))
 
 
-def _clean(v):
-    if v is None:
+def plain(value):
+    """A cell as a plain Python value (None for missing, a date for a timestamp, an int for a numpy
+    integer): what row dicts hold and what a finding's message shows."""
+    if value is None:
         return None
     try:
-        if pd.isna(v):
+        if pd.isna(value):
             return None
     except (TypeError, ValueError):
         pass
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    return v
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
 
 
 def f(table: str, line, column, value, rule: str, message: str) -> Finding:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..report import Finding
-from ._vector import finding_at, frame, line_of, located, lookup, text
+from ._vector import finding_at, frame, located, lookup, text
 from .base import Tables
 
 # Roles one participant cannot hold in the same event at once (who visits is not who hosts, ...).
@@ -42,7 +42,7 @@ def duplicate_participants(t: Tables) -> list[Finding]:
     ids, out = text(p["participant_id"]), []
     for row, column, form, first_row in clash[["row", "column", "form", "first"]].itertuples(index=False):
         out.append(finding_at(t, "participants", int(row), column, p[column].iloc[int(row)], "duplicate-participant",
-                      f"{ids.iloc[int(row)]} and {ids.iloc[int(first_row)]} (line {line_of(t, 'participants', int(first_row))}) "
+                      f"{ids.iloc[int(row)]} and {ids.iloc[int(first_row)]} (line {t.line('participants', int(first_row))}) "
                       f"both go by {form!r}: the same entity twice, or an alias on the wrong participant"))
     return out
 
@@ -71,7 +71,7 @@ def duplicate_events(t: Tables) -> list[Finding]:
     ids = text(ev["event_id"])
     return located(t, "events", dup, "event_id", "duplicate-event",
                    lambda i: (f"same type, dates, location, primary evidence and participants as {ids.iloc[first_row.iloc[i]]} "
-                              f"(line {line_of(t, 'events', int(first_row.iloc[i]))}): one event recorded twice"))
+                              f"(line {t.line('events', int(first_row.iloc[i]))}): one event recorded twice"))
 
 
 def agreement_parties(t: Tables) -> list[Finding]:
