@@ -238,11 +238,13 @@ def _cmd_release(args) -> int:
     from ._locate import find_package_dir
     from .validation import ValidationError
 
+    from .registry import sha256_file
+
     package_dir = find_package_dir(args.dir)
     try:
         commit = None if args.no_register else release_commit(package_dir)
         path = build_release(package_dir, args.out, previous=args.previous)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest = sha256_file(path)  # streamed: an archive of a large fork need not sit in memory
         print(f"wrote {path}\nsha256 {digest}")
         if commit is not None:
             try:
