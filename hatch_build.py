@@ -3,7 +3,7 @@
 Static ``force-include`` would also run for editable installs, copying a snapshot of the data into
 site-packages that then goes stale as the CSVs are edited (and fails before the first build, when
 ``datapackage.json`` does not exist yet). Editable installs read the repository directly instead
-(see ``src/china_russia_diplomacy/_locate.py``).
+(see ``src/china_russia_diplomacy/core/locate.py``).
 """
 
 from __future__ import annotations

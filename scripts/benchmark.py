@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Cold-process timings and peak memory of the toolchain at a given size, against the targets of issue #11.
 
-Never asserted by tests (machines vary); ``tests/test_scale.py`` only runs it at a small size to check
+Never asserted by tests (machines vary); ``tests/write/test_scale.py`` only runs it at a small size to check
 that it works. Usage::
 
     python scripts/benchmark.py --rows 100000            # a synthetic copy with ~100k rows, medians of 3
@@ -9,7 +9,7 @@ that it works. Usage::
     python scripts/benchmark.py                          # the real package as it is
 
 N counts rows of events + event_mentions + event_participants + quotes. With ``--rows`` a synthetic
-copy (:mod:`china_russia_diplomacy.synthetic`: the real rows replicated with fresh IDs, every rule
+copy (:mod:`china_russia_diplomacy.build.synthetic`: the real rows replicated with fresh IDs, every rule
 still valid) is written and built in a scratch directory first. Every figure is the median of
 ``--repeat`` fresh interpreters (wall clock), measured round-robin in one run so that the ratios
 compare like with like; peak RSS is the largest resident set of the measured process (and, for validate, of the
@@ -37,8 +37,8 @@ SRC = REPO / "src"
 MEASURES = {
     "frictionless alone": "import frictionless; r = frictionless.validate(str(DIR / 'datapackage.json')); assert r.valid, r.flatten(['type', 'note'])[:5]",
     "validate": "from china_russia_diplomacy.validation import validate_package; r = validate_package(DIR); assert r.valid, r.to_text()[:2000]",
-    "build": "from china_russia_diplomacy.build import build; build(DIR)",
-    "build without the timeline": "from china_russia_diplomacy.build import build; build(DIR, skip=('timeline',))",
+    "build": "from china_russia_diplomacy.build.pipeline import build; build(DIR)",
+    "build without the timeline": "from china_russia_diplomacy.build.pipeline import build; build(DIR, skip=('timeline',))",
     "load_all": "import china_russia_diplomacy as c; c.load_all(package_dir=DIR)",
     "pyarrow read_table": ("import pyarrow.parquet as pq\n"
                            "for p in sorted((DIR / 'data').glob('*.parquet')): pq.read_table(p).to_pandas()"),
@@ -115,7 +115,7 @@ def measure_all(names: list[str], package_dir: Path, repeat: int, timeout: float
 def prepare(rows: int | None, workdir: Path | None) -> tuple[Path, dict[str, int]]:
     """The package to measure: the repository itself, or a built synthetic copy with about ``rows`` rows."""
     sys.path.insert(0, str(SRC))
-    from china_russia_diplomacy import synthetic
+    from china_russia_diplomacy.build import synthetic
 
     if rows is None:
         return REPO, synthetic.row_counts(REPO)
@@ -123,7 +123,7 @@ def prepare(rows: int | None, workdir: Path | None) -> tuple[Path, dict[str, int
     counts = synthetic.write_copy(REPO, target, rows)
     # The first build is not measured; it writes the Parquet twins and the descriptor that the
     # frictionless, validate and load measures read. The timeline is skipped here only to save time.
-    code = "from china_russia_diplomacy.build import build; build(DIR, skip=('timeline',))"
+    code = "from china_russia_diplomacy.build.pipeline import build; build(DIR, skip=('timeline',))"
     if run_once(code, target, timeout=24 * 3600) is None:
         raise RuntimeError("the first build did not finish")
     return target, counts

@@ -8,7 +8,7 @@ A scratch package is made by repeating the shipped rows of every table until the
   process: target load_all <= 1.5x (issue #11; the vectorised ``frames.to_pandas``).
 - ``scan("event_mentions")`` with a filter and ``.collect()``: the lazy path, for reference.
 - the timeline of an ``events`` table of ``--events`` rows (layout and drawing; density lanes above
-  ``timeline.ROW_CAP``): target a few seconds and a figure that does not grow with the rows.
+  ``canvas.ROW_CAP``): target a few seconds and a figure that does not grow with the rows.
 
 Usage: ``python scripts/benchmark_read.py [--rows 1000000] [--events 1000000] [--repeat 7]``.
 Each timing is the best of ``--repeat`` runs (load_all and read_table interleaved).
@@ -30,9 +30,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
 import china_russia_diplomacy as crd  # noqa: E402
-from china_russia_diplomacy import timeline, timeline_density  # noqa: E402
-from china_russia_diplomacy.metadata import read_metadata  # noqa: E402
-from china_russia_diplomacy.parquet_io import WRITER_OPTIONS  # noqa: E402
+from china_russia_diplomacy.build.generate.timeline import canvas  # noqa: E402
+from china_russia_diplomacy.build.generate.timeline import density as timeline_density  # noqa: E402
+from china_russia_diplomacy.build.generate.timeline import per_event as timeline  # noqa: E402
+from china_russia_diplomacy.core.metadata import read_metadata  # noqa: E402
+from china_russia_diplomacy.core.parquet_io import WRITER_OPTIONS  # noqa: E402
 
 
 def repeat_rows(table: pa.Table, rows: int) -> pa.Table:
@@ -95,12 +97,12 @@ def main() -> int:
     type_order = read_metadata(REPO).table("events").field("event_type").enum or []
     events = repeat_rows(pq.read_table(crd.path("events", "parquet", REPO)), args.events)
     start = time.perf_counter()
-    if events.num_rows > timeline.ROW_CAP:
+    if events.num_rows > canvas.ROW_CAP:
         figure = timeline_density.render(timeline_density.layout(events, type_order), "benchmark")
     else:
         figure = timeline.render(timeline.layout(events, type_order), "benchmark")
     drawing = time.perf_counter() - start
-    svg_kb = len(figure[timeline.SVG_PATH]) / 1e3
+    svg_kb = len(figure[canvas.SVG_PATH]) / 1e3
 
     ratio = load / arrow
     print(f"{'measure':<56}{'value':>12}{'target':>14}")

@@ -35,7 +35,7 @@ def registered_archive(tmp_path_factory):
     commit by that commit's own release code in a clean export (never downloaded, never committed)."""
     from release_history import commit_present, export_commit, release_with_own_code
 
-    from china_russia_diplomacy.registry import read_registry
+    from china_russia_diplomacy.core.registry import read_registry
 
     built: dict[str, Path] = {}
 

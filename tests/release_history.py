@@ -42,7 +42,9 @@ def release_with_own_code(tree: Path, out: Path, earlier: dict[str, Path] | None
             assert fetched.returncode == 0, fetched.stdout[-2000:] + fetched.stderr[-2000:]
     command = [sys.executable, "-m", "china_russia_diplomacy", "release", str(tree), "--out", str(out)]
     # From 1.1.0 on, release also registers itself, which needs a git checkout; an export only rebuilds.
-    if "--no-register" in (tree / "src" / "china_russia_diplomacy" / "release.py").read_text(encoding="utf-8"):
+    code = tree / "src" / "china_russia_diplomacy"
+    release_module = next(p for p in (code / "publish" / "release.py", code / "release.py") if p.is_file())
+    if "--no-register" in release_module.read_text(encoding="utf-8"):
         command.append("--no-register")
     proc = subprocess.run(command,
                           capture_output=True, text=True, cwd=tree, env=env)

@@ -19,11 +19,12 @@ from typing import Any
 # Public attribute -> the module that defines it. DuckDB (connect) and polars (scan) are optional
 # extras, imported only when connect() or scan() is first used.
 _EXPORTS = {
-    **dict.fromkeys(("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check"), "loader"),
-    "connect": "sql",
-    "scan": "lazy",  # not a module named scan: importing it would shadow the function on the package
-    "cite": "citation",
-    **dict.fromkeys(("versions", "fetch"), "version_store"),
+    **dict.fromkeys(("load", "load_all", "tables", "package", "schema", "describe", "path", "verify", "check"),
+                    "read.loader"),
+    "connect": "read.sql",
+    "scan": "read.lazy",
+    "cite": "read.cite",
+    **dict.fromkeys(("versions", "fetch"), "read.version_store"),
 }
 __all__ = [*_EXPORTS, "__version__"]
 
@@ -31,7 +32,7 @@ __all__ = [*_EXPORTS, "__version__"]
 def _version() -> str:
     import json
 
-    from ._locate import installed_package_dir
+    from .core.locate import installed_package_dir
 
     base = installed_package_dir()
     descriptor = base / "datapackage.json"

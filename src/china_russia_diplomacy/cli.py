@@ -1,6 +1,8 @@
-"""Command line: ``china-russia-diplomacy build|validate ...``.
+"""Command line: ``china-russia-diplomacy build|validate|...``.
 
-Each subcommand lives in its own module; this file only parses arguments and prints. Exit codes:
+The build and validate commands are here; every other subcommand is registered by the module that
+implements it (read side: export, browse, cite, versions, fetch; write side: diff, check-version,
+changelog-entry, release). This file only parses arguments and prints. Exit codes:
 0 success, 1 invalid data (a report was printed), 2 usage error.
 """
 
@@ -13,49 +15,6 @@ from pathlib import Path
 from typing import Callable
 
 Command = Callable[[argparse.Namespace], int]
-
-
-def print_report(report, as_json: bool) -> None:
-    if as_json:
-        print(report.to_json())
-        return
-    if not sys.stdout.isatty():
-        print(report.to_text())
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console()
-    if report.valid:
-        console.print(f"[green]valid[/green]: {report.package_dir} ({', '.join(report.layers)})")
-        return
-    findings = report.sorted_findings()
-    if len(findings) > 15:
-        # Many findings usually share a cause (one bad ID breaks every reference): count them first.
-        from collections import Counter
-
-        summary = Table(title=f"{len(findings)} error(s) by table and rule", title_justify="left")
-        for col, justify in (("table", "left"), ("rule", "left"), ("errors", "right")):
-            summary.add_column(col, justify=justify, no_wrap=True)
-        for (tbl, rule), n in sorted(Counter((f.table, f.rule) for f in findings).items()):
-            summary.add_row(tbl, rule, str(n))
-        console.print(summary)
-    from rich import box
-
-    table = Table(title=f"{len(findings)} error(s) in {report.package_dir}", title_justify="left", show_lines=False,
-                  box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
-    # Locations stay on one line; the value is cut short; the message takes the remaining width.
-    table.add_column("layer", no_wrap=True, style="dim")
-    table.add_column("table", no_wrap=True, style="bold")
-    table.add_column("line", justify="right", no_wrap=True)
-    table.add_column("column", no_wrap=True)
-    table.add_column("value", max_width=30, overflow="ellipsis", no_wrap=True, style="yellow")
-    table.add_column("rule", no_wrap=True, style="red")
-    table.add_column("message", ratio=1, overflow="fold")
-    for f in findings:
-        table.add_row(f.layer, f.table, "" if f.line is None else str(f.line), f.column or "",
-                      "" if f.value is None else f.value, f.rule, f.message)
-    console.print(table)
 
 
 @contextlib.contextmanager
@@ -77,9 +36,10 @@ def _progress(enabled: bool = True):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from ._locate import find_package_dir
-    from .build import build
+    from .core.locate import find_package_dir
+    from .build.pipeline import build
     from .validation import ValidationError
+    from .validation.report import print_report
 
     package_dir = find_package_dir(args.dir)
     try:
@@ -98,8 +58,9 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ._locate import find_package_dir
+    from .core.locate import find_package_dir
     from .validation import validate_package
+    from .validation.report import print_report
 
     report = validate_package(find_package_dir(args.dir))
     print_report(report, args.json)
@@ -125,18 +86,21 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-# Modules that add subcommands with a ``register(subparsers)`` function (release, export, ...).
-EXTENSION_MODULES: tuple[str, ...] = ("export", "browse", "citation", "diff", "release", "version_store")
-
-
 def _extensions():
-    import importlib
+    """The ``register(subparsers)`` of every module that adds subcommands, read side first. Their
+    modules import only the standard library at load time, so parsing the command line stays cheap
+    and works on a reader's plain install."""
+    from .exports import browse, export
+    from .publish import release
+    from .publish.diff import cli as diff_cli
+    from .read import cite, version_store
 
-    return [importlib.import_module(f"{__package__}.{m}").register for m in EXTENSION_MODULES]
+    return [export.register, browse.register, cite.register, diff_cli.register, release.register,
+            version_store.register]
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .registry import VersionError
+    from .core.registry import VersionError
 
     args = parser().parse_args(argv)
     try:

@@ -19,8 +19,8 @@ def read_tables(package_dir: Path, meta):
     """Strictly read and type every table's CSV: (arrow tables, CSV line numbers, findings)."""
     import pyarrow as pa
 
-    from ..convert import to_arrow
-    from ..csvfile import read_raw
+    from ..core.convert import to_arrow
+    from ..core.csvfile import read_raw
 
     tables, lines, findings = {}, {}, []
     for spec in meta.tables:
@@ -126,7 +126,7 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     The frictionless layer runs in a separate process (:mod:`.frictionless_layer`) while this one runs
     the others, so on two cores the whole validation costs about what frictionless alone costs.
     """
-    from ..metadata import load_metadata
+    from ..core.metadata import load_metadata
     from . import artifacts
     from .frictionless_layer import start_frictionless
 

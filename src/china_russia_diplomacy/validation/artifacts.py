@@ -4,42 +4,19 @@ and safe resource paths."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
-from .._files import not_regular
-from .._locate import safe_relative
-from ..metadata import Metadata
+from ..core.files import not_regular
+from ..core.integrity import file_problems
+from ..core.locate import safe_relative
+from ..core.metadata import Metadata
 from .report import Finding
 
 LAYER = "files"
-
-
-def file_problems(package_dir: Path, entry: dict[str, Any]) -> list[tuple[str, str]]:
-    """(rule, what is wrong) for one file entry of ``datapackage.json``: an unsafe path (not read),
-    a missing file, or bytes and SHA-256 that differ from the entry. Shared by validation and the
-    loader's ``verify()``, so both check files the same way."""
-    path = entry.get("path", "")
-    if not isinstance(path, str) or not safe_relative(path):
-        return [("unsafe-path", "unsafe path; it must be relative and stay inside the package")]
-    file = package_dir / path
-    problem = not_regular(file, package_dir)
-    if problem == "missing":
-        return [("file-missing", "missing")]
-    if problem:
-        return [("file-type", problem)]
-    data = file.read_bytes()
-    out = []
-    digest = "sha256:" + hashlib.sha256(data).hexdigest()
-    if entry.get("hash") is not None and digest != entry["hash"]:
-        out.append(("hash", f"sha256 is {digest}, datapackage.json says {entry['hash']}: the file changed after the build"))
-    if entry.get("bytes") is not None and len(data) != entry["bytes"]:
-        out.append(("bytes", f"{len(data)} bytes, datapackage.json says {entry['bytes']}"))
-    return out
 
 
 def check_file(package_dir: Path, table: str, entry: dict[str, Any], what: str) -> list[Finding]:
@@ -78,7 +55,7 @@ def check_parquet_matches_csv(package_dir: Path, table: str, res: dict[str, Any]
     one column at a time, so that a large twin is never in memory whole next to its table."""
     import pyarrow.parquet as pq
 
-    from ..parquet_io import same_rows_by_column, storage_schema
+    from ..core.parquet_io import same_rows_by_column, storage_schema
 
     entry = res.get("parquet")
     if not entry or not safe_relative(entry.get("path", "")) or not (package_dir / entry["path"]).is_file():

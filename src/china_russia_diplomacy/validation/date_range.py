@@ -10,15 +10,11 @@ cells are set to null for the rest of validation so that one bad date cannot cra
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..core.frames import EARLIEST, LATEST
 from .report import Finding
-
-EARLIEST = dt.date(1678, 1, 1)
-LATEST = dt.date(2261, 12, 31)
 RULE = "date-range"
 
 

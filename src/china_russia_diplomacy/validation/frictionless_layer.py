@@ -28,8 +28,8 @@ def _unreadable(package_dir: Path, descriptor: Path) -> list[RawError]:
     or not a JSON object, or a resource file that is a link or special file."""
     import json
 
-    from .._files import not_regular
-    from .._locate import safe_relative
+    from ..core.files import not_regular
+    from ..core.locate import safe_relative
     from .artifacts import descriptor_shape_problem
 
     problem = not_regular(descriptor, package_dir)

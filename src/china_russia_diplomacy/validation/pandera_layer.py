@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 
-from ..metadata import TableSpec
+from ..core.metadata import TableSpec
 from .pandera_schema import dataframe_schema, field_checks
 from .report import Finding
 

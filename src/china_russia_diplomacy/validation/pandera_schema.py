@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from ..metadata import FieldSpec, TableSpec
+from ..core.metadata import FieldSpec, TableSpec
 
 # The pandas dtypes of the frames validated here (see frames.to_pandas on a plain Arrow table).
 PANDAS_DTYPES = {

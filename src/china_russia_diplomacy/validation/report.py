@@ -1,7 +1,7 @@
-"""Validation findings: one shape for every layer, so a user reads one report.
+"""Validation report: the findings of every layer in one place, so a user reads one report.
 
-Every finding names the layer that raised it, the table, the CSV line (1 = header), the column, the
-offending value and the rule, plus a sentence saying what is wrong.
+A :class:`~china_russia_diplomacy.core.findings.Finding` (defined in the core, re-exported here for the
+layers and rules) names the layer, table, CSV line, column, value and rule of one problem.
 """
 
 from __future__ import annotations
@@ -10,32 +10,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
+from ..core.findings import Finding
 
-@dataclass(frozen=True, order=True)
-class Finding:
-    layer: str  # "frictionless", "pandera", "provenance", "files"
-    table: str  # table name, or "package" / a file path for package-level findings
-    line: int | None  # 1-based line of the CSV (1 = header); None when not about one line
-    column: str | None
-    value: str | None
-    rule: str
-    message: str
-
-    def location(self) -> str:
-        where = self.table
-        if self.line is not None:
-            where += f", line {self.line}"
-        if self.column:
-            where += f", column {self.column}"
-        return where
-
-    def __str__(self) -> str:
-        value = "" if self.value is None else f" (value: {_short(self.value)!r})"
-        return f"[{self.layer}] {self.location()}: {self.rule}: {self.message}{value}"
-
-
-def _short(value: str, limit: int = 80) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+__all__ = ["Finding", "Report", "ValidationError"]
 
 
 @dataclass
@@ -86,3 +63,50 @@ class ValidationError(Exception):
     def __init__(self, report: Report):
         self.report = report
         super().__init__(report.to_text())
+
+
+def print_report(report: Report, as_json: bool) -> None:
+    """Print a report for a person: JSON with ``as_json``, plain text when stdout is not a terminal (logs,
+    pipes), else a rich table (counted by table and rule first when there are many findings)."""
+    if as_json:
+        print(report.to_json())
+        return
+    import sys
+
+    if not sys.stdout.isatty():
+        print(report.to_text())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if report.valid:
+        console.print(f"[green]valid[/green]: {report.package_dir} ({', '.join(report.layers)})")
+        return
+    findings = report.sorted_findings()
+    if len(findings) > 15:
+        # Many findings usually share a cause (one bad ID breaks every reference): count them first.
+        from collections import Counter
+
+        summary = Table(title=f"{len(findings)} error(s) by table and rule", title_justify="left")
+        for col, justify in (("table", "left"), ("rule", "left"), ("errors", "right")):
+            summary.add_column(col, justify=justify, no_wrap=True)
+        for (tbl, rule), n in sorted(Counter((f.table, f.rule) for f in findings).items()):
+            summary.add_row(tbl, rule, str(n))
+        console.print(summary)
+    from rich import box
+
+    table = Table(title=f"{len(findings)} error(s) in {report.package_dir}", title_justify="left", show_lines=False,
+                  box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0))
+    # Locations stay on one line; the value is cut short; the message takes the remaining width.
+    table.add_column("layer", no_wrap=True, style="dim")
+    table.add_column("table", no_wrap=True, style="bold")
+    table.add_column("line", justify="right", no_wrap=True)
+    table.add_column("column", no_wrap=True)
+    table.add_column("value", max_width=30, overflow="ellipsis", no_wrap=True, style="yellow")
+    table.add_column("rule", no_wrap=True, style="red")
+    table.add_column("message", ratio=1, overflow="fold")
+    for f in findings:
+        table.add_row(f.layer, f.table, "" if f.line is None else str(f.line), f.column or "",
+                      "" if f.value is None else f.value, f.rule, f.message)
+    console.print(table)

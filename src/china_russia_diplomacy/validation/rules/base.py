@@ -14,7 +14,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from ...metadata import Metadata
+from ...core.metadata import Metadata
 from ..report import Finding
 
 LAYER = "rules"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ... import codelists
+from ...core import codelists
 from ..report import Finding
 from ._vector import frame, located, text
 from .base import Tables, f

@@ -37,7 +37,7 @@ _EDTF_DAY = r"(\d{4})-(\d{2})-(\d{2})"
 _EDTF_FAST = {
     # The EDTF shapes the curation uses, checked without the grammar (the edtf parser's pyparsing
     # grammar costs ~20 ms a string, most of a cold validate). Anything else goes to the parser;
-    # tests/test_schemas.py checks that both agree on every string in the data.
+    # tests/core/test_schemas.py checks that both agree on every string in the data.
     "day": re.compile(rf"{_EDTF_DAY}\Z"),
     "month": re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z"),
     "year": re.compile(r"(\d{4})\Z"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from typing import Iterator
 
-from ..._files import not_regular
+from ...core.files import not_regular
 from ..report import Finding
 from .base import Tables, f, failing
 

@@ -1,0 +1,24 @@
+"""The build's generated files besides Parquet and ``datapackage.json``, one module per file family.
+
+Each generator is a function ``generate(ctx) -> {path: bytes}`` of the build context (metadata, typed
+tables, the outputs computed so far). :data:`GENERATORS` is the one registry: build runs them in this
+order and writes what they return, and the stale-file test compares the same outputs with the tree.
+The order matters: the README's blocks and the figures come first, ``croissant.json`` last because it
+records the hashes of the files before it.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from . import citation, codebook, croissant, readme, timeline
+
+Generator = Callable[..., dict[str, bytes]]
+
+GENERATORS: dict[str, Generator] = {
+    "readme": readme.generate,  # the README's generated blocks (tables at a glance, R code)
+    "timeline": timeline.generate,  # docs/timeline.svg and .png
+    "codebook": codebook.generate,  # docs/codebook.md
+    "citation": citation.generate,  # CITATION.cff and .zenodo.json
+    "croissant": croissant.generate,  # croissant.json
+}

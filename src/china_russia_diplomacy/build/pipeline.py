@@ -1,0 +1,189 @@
+"""``build``: curated CSVs + schemas -> Parquet, ``datapackage.json`` and every other generated file.
+
+Validate first, write last. The inputs are validated once (strict CSV reading, pandera and every
+cross-table rule); all outputs are then computed in memory and written to a staging directory next to
+the package (same file system), where only what build wrote is checked (the descriptor's bytes and
+hashes against the staged files, each Parquet twin read back equal to its typed table), not the
+inputs again; only then are the outputs moved into place with ``os.replace``, unchanged files left
+untouched. If anything fails before that point the package directory is not touched at all; if moving
+fails half-way, the files already replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
+writer options, no timestamps), so two builds give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyarrow as pa
+
+from ..core.files import irregular_entries
+from ..core.metadata import Metadata, SchemaError, read_metadata
+from ..core.parquet_io import parquet_bytes
+from .descriptor import FileDigest, build_descriptor, dumps
+from ..validation import Finding, Report, ValidationError, check_inputs, check_outputs
+from .generate import GENERATORS, Generator
+
+
+@dataclass
+class BuildContext:
+    """What generators may read: the metadata, typed tables and the files computed so far."""
+
+    package_dir: Path
+    meta: Metadata
+    tables: dict[str, pa.Table]
+    outputs: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def descriptor(self) -> dict:
+        import json
+
+        return json.loads(self.outputs["datapackage.json"])
+
+
+# Optional progress callback: ``progress(step_description, steps_done, steps_total)``, called before each
+# step. Build itself prints nothing; the CLI draws a progress bar with it when stdout is a terminal.
+Progress = Callable[[str, int, int], None]
+
+
+def _steps() -> int:
+    """Steps reported to a progress callback: read, core outputs, each generator, stage+check, install."""
+    return 4 + len(GENERATOR_NAMES)
+
+
+def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
+    """Parquet twins and the descriptor (which records their bytes and hashes)."""
+    out = {}
+    csv_bytes, parquet, rows = {}, {}, {}
+    for spec in ctx.meta.tables:
+        parquet[spec.name] = parquet_bytes(ctx.tables[spec.name], spec)
+        out[spec.parquet_path] = parquet[spec.name]
+        csv_bytes[spec.name] = FileDigest.of_file(ctx.package_dir / spec.csv_path)
+        rows[spec.name] = ctx.tables[spec.name].num_rows
+    out["datapackage.json"] = dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows))
+    return out
+
+
+# The generators' names, in the order they run (the registry is build/generate/__init__.py).
+GENERATOR_NAMES: tuple[str, ...] = tuple(GENERATORS)
+
+
+def generators() -> list[Generator]:
+    """The generator functions, in :data:`GENERATOR_NAMES` order (a test swaps in a failing one)."""
+    return list(GENERATORS.values())
+
+
+def compute_outputs(package_dir: Path, progress: Progress | None = None,
+                    skip: tuple[str, ...] = ()) -> tuple[dict[str, bytes], Report]:
+    """Everything build would write, in memory; raises ValidationError on invalid input.
+
+    ``skip`` names generators (of :data:`GENERATOR_NAMES`) not to run, for benchmarks that time a
+    build without one of them; their files are then left as they are.
+    """
+    return _compute(Path(package_dir).resolve(), progress, skip)[0]
+
+
+def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]):
+    """(outputs, report), the typed tables and metadata: build checks the staged outputs against them."""
+    unknown = set(skip) - set(GENERATOR_NAMES)
+    if unknown:
+        raise ValueError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
+    note = progress or (lambda *_: None)
+    package_dir = Path(package_dir).resolve()
+    note("read and check the CSVs", 0, _steps())
+    try:
+        meta = read_metadata(package_dir)
+    except SchemaError as exc:
+        raise ValidationError(Report(str(package_dir), ["files"], [
+            Finding("files", "package", None, None, None, "schema-error", str(exc))])) from None
+    tables, _lines, findings = check_inputs(package_dir, meta)
+    findings += [Finding("files", "package", None, None, rel, "file-type", f"{rel} is {problem}")
+                 for rel, problem in irregular_entries(package_dir, INPUT_DIRS)]
+    if findings:
+        raise ValidationError(Report(str(package_dir), ["files", "pandera", "rules"], findings))
+    ctx = BuildContext(package_dir, meta, tables)
+    note("Parquet and datapackage.json", 1, _steps())
+    ctx.outputs.update(core_outputs(ctx))
+    for i, (name, gen) in enumerate(zip(GENERATOR_NAMES, generators()), start=2):
+        note(f"generate: {name}", i, _steps())
+        if name not in skip:
+            ctx.outputs.update(gen(ctx))
+    return (ctx.outputs, Report(str(package_dir), ["files", "pandera", "rules"])), tables, meta
+
+
+# The directories build reads its inputs from (the staged copy holds only outputs).
+INPUT_DIRS = ("data", "schemas", "sources")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
+    """Write the outputs (only them: the inputs were validated in place) to a staging directory."""
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
+    try:
+        for rel, data in outputs.items():
+            _write(staging / rel, data)
+    except BaseException:  # a full disk while staging must not leave a half-written .staging-* behind
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging
+
+
+def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> list[str]:
+    """Move changed outputs into place; on any error restore what was already replaced."""
+    backup = staging / ".backup"
+    replaced: list[tuple[Path, Path | None]] = []
+    changed = []
+    try:
+        for rel, data in sorted(outputs.items()):
+            target = package_dir / rel
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            saved = None
+            if target.exists():
+                saved = backup / rel
+                saved.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target, saved)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / rel, target)
+            replaced.append((target, saved))
+            changed.append(rel)
+    except BaseException:
+        for target, saved in reversed(replaced):
+            if saved is None:
+                target.unlink(missing_ok=True)
+            else:
+                os.replace(saved, target)
+        raise
+    return changed
+
+
+def build(package_dir: str | Path, progress: Progress | None = None,
+          skip: tuple[str, ...] = ()) -> tuple[list[str], Report]:
+    """Build the package in ``package_dir``; return the changed files and the report.
+
+    Raises :class:`ValidationError` (nothing written) when the input or the staged result is invalid.
+    ``skip``: generators not to run (see :func:`compute_outputs`).
+    """
+    note = progress or (lambda *_: None)
+    package_dir = Path(package_dir).resolve()
+    (outputs, report), tables, meta = _compute(package_dir, progress, tuple(skip))
+    note("check the staged outputs", _steps() - 2, _steps())
+    staging = _stage(package_dir, outputs)
+    try:
+        report.extend(check_outputs(package_dir, staging, outputs, tables, meta))
+        if not report.valid:
+            raise ValidationError(report)
+        note("install changed files", _steps() - 1, _steps())
+        changed = _install(package_dir, staging, outputs)
+        note("done", _steps(), _steps())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed, report

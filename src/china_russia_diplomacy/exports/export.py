@@ -1,0 +1,66 @@
+"""``china-russia-diplomacy export --format FORMAT [--output PATH] [DIR]``: the tables in another tool's format.
+
+One subcommand for every format, so that users learn one command and each format lives in its own
+module. ``FORMATS`` maps a format name to a writer ``(package_dir, output_path) -> list[Path]`` that
+reads the built package (its Parquet twins and schemas), writes ``output_path`` (a file or a
+directory, as the format needs) and returns every path it wrote. A new format is one line here.
+Writer modules import only the standard library at module level, so that parsing the command line
+stays cheap; they import their heavy dependencies inside the writer.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from . import file_export
+from . import sqlite_export
+
+Writer = Callable[[Path, Path], list[Path]]
+
+FORMATS: dict[str, Writer] = {
+    "sqlite": sqlite_export.write,
+    **file_export.WRITERS,  # csv, parquet, xlsx, json: one file per table + codebook.md in a directory
+}
+
+# Where a format goes when ``--output`` is not given (relative to the current directory). Formats not
+# listed here write into a directory named after the package and the format.
+DEFAULT_OUTPUTS: dict[str, str] = {
+    "sqlite": sqlite_export.DEFAULT_OUTPUT,
+}
+
+
+def default_output(fmt: str) -> Path:
+    return Path(DEFAULT_OUTPUTS.get(fmt, f"china-russia-diplomacy-{fmt}"))
+
+
+def export(fmt: str, output: Path | None = None, package_dir: Path | None = None) -> list[Path]:
+    """Write the package in ``fmt``; returns the paths written. Raises ``ValueError`` for an unknown format."""
+    from ..core.locate import find_package_dir
+
+    try:
+        writer = FORMATS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown export format {fmt!r}; formats are: {', '.join(sorted(FORMATS))}") from None
+    return writer(find_package_dir(package_dir), Path(output) if output is not None else default_output(fmt))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    written = export(args.format, args.output, args.dir)
+    for path in written:
+        print(path)
+    return 0
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export",
+        help="write the tables in another format (" + ", ".join(sorted(FORMATS)) + ")",
+        description=__doc__.splitlines()[0],
+    )
+    p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository, else the installed data)")
+    p.add_argument("--format", required=True, choices=sorted(FORMATS), help="output format")
+    p.add_argument("--output", "-o", type=Path, help="output file or directory (default depends on the format)")
+    p.set_defaults(func=cmd_export)
+

@@ -1,0 +1,210 @@
+"""``export --format csv|parquet|xlsx|json --output DIR``: one file per table, with the codebook alongside.
+
+Each writer fills a directory with one file per table (named after the table) and ``codebook.md``
+(rendered from the exported package's own schemas and tables, so it matches the files next to it even
+for an installed wheel, which ships no ``docs/``):
+
+- ``csv``: the shipped CSVs byte for byte (the master copy: UTF-8, LF, RFC 4180, empty = not stated).
+- ``parquet``: the shipped typed Parquet twins byte for byte.
+- ``xlsx``: one workbook, ``china-russia-diplomacy.xlsx``, with a ``README`` sheet (title, version,
+  license, how to cite, then the codebook: every column of every table with its type and meaning) and
+  one sheet per table with typed cells (numbers, true/false, dates as real dates). Every text cell is
+  written as a string, never a formula: a cell beginning with ``=``, ``+``, ``-`` or ``@`` stays text
+  (no CSV/formula injection), and the header row is frozen with a filter.
+- ``json``: one ``<table>.json`` per table, a JSON array of objects (one per row, keys in schema
+  order), ISO 8601 date strings, ``null`` for an empty cell, numbers and booleans typed. An array per
+  file rather than JSON Lines because the tables are small and the tools journalists and web
+  developers use (``fetch().json()``, jq, spreadsheets' JSON import) read an array directly.
+
+Writers read the built package (Parquet and schemas) and write into a temporary directory next to
+the output, then move each file into place, so an interrupted export leaves no half-written file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+XLSX_NAME = "china-russia-diplomacy.xlsx"
+CODEBOOK_NAME = "codebook.md"
+
+
+def _package(package_dir: Path):
+    """Metadata and typed Arrow tables of the package to export (wheel or source tree)."""
+    import pyarrow.parquet as pq
+
+    from ..core.metadata import load_metadata
+
+    meta = load_metadata(package_dir)
+    tables = {spec.name: pq.read_table(package_dir / spec.parquet_path) for spec in meta.tables}
+    return meta, tables
+
+
+def _codebook(meta, tables) -> bytes:
+    from ..read import codebook
+
+    return codebook.render(meta, tables).encode("utf-8")
+
+
+def _write_dir(output: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write ``files`` (name -> bytes) into ``output`` via a staging directory on the same file system."""
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=output))
+    written = []
+    try:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        for name in files:
+            os.replace(staging / name, output / name)
+            written.append(output / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def write_csv(package_dir: Path, output: Path) -> list[Path]:
+    meta, tables = _package(package_dir)
+    files = {f"{s.name}.csv": (package_dir / s.csv_path).read_bytes() for s in meta.tables}
+    files[CODEBOOK_NAME] = _codebook(meta, tables)
+    return _write_dir(output, files)
+
+
+def write_parquet(package_dir: Path, output: Path) -> list[Path]:
+    meta, tables = _package(package_dir)
+    files = {f"{s.name}.parquet": (package_dir / s.parquet_path).read_bytes() for s in meta.tables}
+    files[CODEBOOK_NAME] = _codebook(meta, tables)
+    return _write_dir(output, files)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def records(table) -> list[dict[str, Any]]:
+    """Rows of an Arrow table as plain JSON values: ISO dates, None for empty cells."""
+    return [{k: _json_value(v) for k, v in row.items()} for row in table.to_pylist()]
+
+
+def write_json(package_dir: Path, output: Path) -> list[Path]:
+    meta, tables = _package(package_dir)
+    files = {}
+    for spec in meta.tables:
+        text = json.dumps(records(tables[spec.name]), ensure_ascii=False, indent=1)
+        files[f"{spec.name}.json"] = (text + "\n").encode("utf-8")
+    files[CODEBOOK_NAME] = _codebook(meta, tables)
+    return _write_dir(output, files)
+
+
+def _text_cell(ws, row: int, col: int, value: str):
+    """A string cell that Excel shows as text even when it looks like a formula (``=1+1``, ``@SUM``)."""
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    cell.data_type = "s"  # openpyxl infers "f" (formula) for a leading "="; force a string
+    return cell
+
+
+def _readme_rows(meta, released: str | None = None) -> list[list[Any]]:
+    from ..core import citation
+
+    pkg = meta.package
+    licenses = ", ".join(lic.get("name", "") for lic in pkg.get("licenses", []))
+    try:
+        cite = citation.apa_text(citation.citation_record(meta, released))
+    except (KeyError, ValueError):
+        cite = f"{pkg.get('title', meta.name)}, version {meta.version}"
+    rows: list[list[Any]] = [
+        [pkg.get("title", meta.name)],
+        ["version", meta.version],
+        ["license (data)", licenses],
+        ["cite as", cite],
+        ["description", pkg.get("description", "")],
+        ["missing values", "An empty cell means the sources do not say (or the field does not apply); never zero or false."],
+        [],
+        ["table", "column", "type", "required", "description", "allowed values (meaning)"],
+    ]
+    for spec in meta.tables:
+        rows.append([spec.name, "", "", "", f"{spec.title}. {spec.description}", ""])
+        for f in spec.fields:
+            allowed = ""
+            if f.enum:
+                allowed = "; ".join(f"{v}: {f.enum_descriptions[v]}" if v in f.enum_descriptions else v for v in f.enum)
+            rows.append([spec.name, f.name, f.type, "yes" if f.required else "", f.description, allowed])
+    return rows
+
+
+def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
+    """The xlsx workbook: a README/codebook sheet, then one sheet per table."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    fixed = dt.datetime(2000, 1, 1)
+    wb.properties.creator = meta.name
+    wb.properties.created = wb.properties.modified = fixed  # no clock in the file
+    readme = wb.active
+    readme.title = "README"
+    for r, values in enumerate(_readme_rows(meta, released), start=1):
+        for c, v in enumerate(values, start=1):
+            _text_cell(readme, r, c, str(v))
+    readme["A1"].font = Font(bold=True, size=13)
+    header_row = 8
+    for c in range(1, 7):
+        readme.cell(row=header_row, column=c).font = Font(bold=True)
+    for col, width in zip("ABCDEF", (20, 22, 10, 9, 90, 60)):
+        readme.column_dimensions[col].width = width
+
+    for spec in meta.tables:
+        ws = wb.create_sheet(spec.name[:31])
+        table = tables[spec.name]
+        for c, name in enumerate(spec.field_names, start=1):
+            _text_cell(ws, 1, c, name).font = Font(bold=True)
+        for r, row in enumerate(table.to_pylist(), start=2):
+            for c, f in enumerate(spec.fields, start=1):
+                v = row[f.name]
+                if v is None:
+                    continue
+                if isinstance(v, str):
+                    _text_cell(ws, r, c, v)
+                else:
+                    cell = ws.cell(row=r, column=c, value=v)
+                    if isinstance(v, dt.date):
+                        cell.number_format = "yyyy-mm-dd"
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(spec.fields))}{max(table.num_rows + 1, 1)}"
+        for c, f in enumerate(spec.fields, start=1):
+            longest = max([len(f.name)] + [len(str(v)) for v in table.column(f.name).to_pylist()[:200] if v is not None])
+            ws.column_dimensions[get_column_letter(c)].width = min(max(longest, 6) + 2, 60)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_xlsx(package_dir: Path, output: Path) -> list[Path]:
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        raise ImportError("xlsx export needs openpyxl: pip install 'china-russia-diplomacy[xlsx]'") from None
+    meta, tables = _package(package_dir)
+    from ..core.citation import release_date
+
+    released = release_date(package_dir, meta.version)  # cite with the release year, as CITATION.cff does
+    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables, released), CODEBOOK_NAME: _codebook(meta, tables)})
+
+
+WRITERS: dict[str, Callable[[Path, Path], list[Path]]] = {
+    "csv": write_csv,
+    "parquet": write_parquet,
+    "xlsx": write_xlsx,
+    "json": write_json,
+}

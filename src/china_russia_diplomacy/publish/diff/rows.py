@@ -1,0 +1,73 @@
+"""Comparing the rows of two versions by primary key: added, removed and corrected rows, cell by cell,
+and ``added_in`` kept honest (new rows carry the new version; an existing row's never changes)."""
+
+from __future__ import annotations
+
+from .model import CellChange, Change, TableDiff, primary_key, row_key
+from .versions import Version
+
+
+def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Change], list[str]]:
+    diffs, changes, unretired = [], [], []
+    for table, new_schema in new.schemas.items():
+        new_rows = new.rows.get(table, [])
+        old_rows = old.rows.get(table, []) if table in old.schemas else []
+        pk = primary_key(new_schema)
+        if table in old.schemas and primary_key(old.schemas[table]) != pk:
+            pk = [k for k in pk if k in primary_key(old.schemas[table])] or primary_key(old.schemas[table])
+        old_by = {row_key(r, pk): r for r in old_rows}
+        new_by = {row_key(r, pk): r for r in new_rows}
+        d = TableDiff(table, old_rows=len(old_rows), new_rows=len(new_rows))
+        d.added = sorted(k for k in new_by if k not in old_by)
+        d.removed = sorted(k for k in old_by if k not in new_by)
+        for key in sorted(k for k in new_by if k in old_by):
+            a, b = old_by[key], new_by[key]
+            cells = [CellChange(c, a[c], b[c]) for c in b if c in a and a[c] != b[c]]
+            if cells:
+                d.changed[key] = cells
+                if b.get("notes"):
+                    d.reasons[key] = b["notes"]
+        diffs.append(d)
+        if d.added:
+            changes.append(Change("minor", table, f"{table}: {len(d.added)} row(s) added"))
+        if d.changed:
+            changes.append(Change("patch", table, f"{table}: {len(d.changed)} row(s) corrected"))
+        if d.removed:
+            has_id = len(pk) == 1 and bool(new_schema["fields"]) and new_schema["fields"][0]["name"] == pk[0]
+            if has_id:
+                gone = [k for k in d.removed if k not in new.retired]
+                unretired += gone
+                retired = len(d.removed) - len(gone)
+                if gone:
+                    changes.append(Change("major", table, f"{table}: {len(gone)} published ID(s) removed without retirement: {', '.join(gone)}"))
+                if retired:
+                    changes.append(Change("minor", table, f"{table}: {retired} ID(s) retired"))
+            else:
+                changes.append(Change("patch", table, f"{table}: {len(d.removed)} row(s) removed"))
+    for table in old.schemas:
+        if table not in new.schemas:
+            old_rows = old.rows.get(table, [])
+            d = TableDiff(table, old_rows=len(old_rows), new_rows=0)
+            d.removed = sorted(row_key(r, primary_key(old.schemas[table])) for r in old_rows)
+            diffs.append(d)
+    return diffs, changes, unretired
+
+
+def check_added_in(new: Version, tables: list[TableDiff]) -> list[str]:
+    """``added_in`` says which release first carried a row: new rows must carry the new version, and
+    an existing row's ``added_in`` never changes."""
+    out = []
+    for d in tables:
+        schema = new.schemas.get(d.table)
+        if schema is None or "added_in" not in [f["name"] for f in schema["fields"]]:
+            continue
+        by_key = {row_key(r, primary_key(schema)): r for r in new.rows.get(d.table, [])}
+        for key in d.added:
+            value = by_key.get(key, {}).get("added_in")
+            if value != new.version:
+                out.append(f"{d.table} {key}: new row has added_in {value!r}, expected {new.version!r}")
+        for key, cells in d.changed.items():
+            for c in cells:
+                if c.column == "added_in":
+                    out.append(f"{d.table} {key}: added_in changed from {c.old!r} to {c.new!r}; it never changes")
+    return out

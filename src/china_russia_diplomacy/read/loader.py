@@ -1,0 +1,190 @@
+"""Loading the tables: ``load``, ``load_all``, ``tables``, ``package``, ``schema``, ``path``, ``verify``.
+
+Reads the Parquet twins shipped in the wheel (or, in a source checkout, the repository's ``data/``)
+with pyarrow and converts them to the requested backend. ``version=`` reads another registered version
+instead (fetched once into a cache, see :mod:`.version_store`), and ``package_dir=`` may also be a
+release zip. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
+in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the
+standard library, pyarrow and the chosen backend are imported: never frictionless or pandera, so
+loading stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ..core.locate import installed_package_dir, safe_relative
+
+Backend = Literal["pandas", "polars", "arrow"]
+BACKENDS = ("pandas", "polars", "arrow")
+
+
+def resolve_package_dir(package_dir: str | Path | None, version: str | None = None) -> Path:
+    """The package directory to read: a registered ``version``, a directory or release zip, else the installed one."""
+    if version is not None:
+        if package_dir is not None:
+            raise ValueError("give either version= or package_dir=, not both")
+        from .version_store import package_dir_for
+
+        return package_dir_for(version)
+    if package_dir is None:
+        return installed_package_dir()
+    p = Path(package_dir)
+    if p.is_file() and p.suffix == ".zip":
+        from .version_store import unpacked_archive
+
+        return unpacked_archive(p)
+    return p
+
+
+def _label(frame, backend: str, dataset: str, version: str, table: str):
+    """Attach what the frame is (dataset, version, table) where each backend keeps metadata."""
+    info = {"dataset": dataset, "version": version, "table": table}
+    if backend == "arrow":
+        extra = {k.encode(): v.encode() for k, v in info.items()}
+        return frame.replace_schema_metadata({**(frame.schema.metadata or {}), **extra})
+    if backend == "pandas":
+        frame.attrs.update(info)
+    else:  # polars frames have no metadata of their own; an attribute survives until the next operation
+        try:
+            frame.attrs = info
+        except AttributeError:  # pragma: no cover - a polars that forbids attributes
+            pass
+    return frame
+
+
+@lru_cache(maxsize=8)
+def _descriptor(package_dir: Path) -> dict[str, Any]:
+    return json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def package(package_dir: str | Path | None = None) -> dict[str, Any]:
+    """The Data Package descriptor (``datapackage.json``) as a dict: metadata, files, hashes, schemas."""
+    return json.loads(json.dumps(_descriptor(resolve_package_dir(package_dir))))
+
+
+def tables(package_dir: str | Path | None = None) -> list[str]:
+    """Names of the tables, in the package's order (sources, events, event_mentions, ...)."""
+    return [r["name"] for r in _descriptor(resolve_package_dir(package_dir))["resources"]]
+
+
+def _resource(name: str, package_dir: Path) -> dict[str, Any]:
+    for r in _descriptor(package_dir)["resources"]:
+        if r["name"] == name:
+            return r
+    raise KeyError(f"unknown table {name!r}; tables are: {', '.join(tables(package_dir))}")
+
+
+def schema(table: str, package_dir: str | Path | None = None) -> dict[str, Any]:
+    """The Frictionless Table Schema of ``table``: fields with types, constraints and descriptions."""
+    return json.loads(json.dumps(_resource(table, resolve_package_dir(package_dir))["schema"]))
+
+
+def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str | Path | None = None) -> Path:
+    """Filesystem path of a table's CSV or Parquet file (for readers in other tools)."""
+    base = resolve_package_dir(package_dir)
+    res = _resource(table, base)
+    if format not in ("csv", "parquet"):
+        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
+    rel = res["path"] if format == "csv" else res["parquet"]["path"]
+    # An edited datapackage.json must not make load() read files outside the package.
+    if not isinstance(rel, str) or not safe_relative(rel):
+        raise ValueError(f"{table}: unsafe {format} path {rel!r} in datapackage.json; it must be relative and stay inside the package")
+    return base / rel
+
+
+def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None, *, version: str | None = None):
+    """Load one table, typed.
+
+    Parameters
+    ----------
+    table:
+        One of :func:`tables`: ``sources``, ``events``, ``event_mentions``, ``participants``,
+        ``event_participants``, ``agreements``, ``quotes``, ``discrepancies``.
+    backend:
+        ``"pandas"`` (nullable ``Int64``/``boolean``/``string`` columns, ``category`` for controlled
+        vocabularies, ``datetime64[ns]`` for dates), ``"polars"`` (``Date``, ``Categorical``...) or
+        ``"arrow"`` (a ``pyarrow.Table``: ``date32``, dictionary-encoded enums, field descriptions in the
+        field metadata).
+    package_dir:
+        Read another copy of the package (a release zip or an unpacked one, an edited checkout).
+    version:
+        Read a registered version (``"1.0.0"``, see :func:`versions`) instead of the installed one: the
+        version a paper cites, next to the one installed. Downloaded and verified once, then offline.
+
+    Every row of every table but ``sources`` carries its provenance: ``source_id``, the verbatim
+    ``evidence`` and its offsets into the archived article, ``confidence`` and ``added_in``.
+    """
+    import pyarrow.parquet as pq
+
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    base = resolve_package_dir(package_dir, version)
+    # ParquetFile, not read_table: read_table imports pyarrow.dataset (~15 ms of a cold start).
+    arrow = pq.ParquetFile(path(table, "parquet", base)).read()
+    descriptor = _descriptor(base)
+    label = (descriptor.get("name", ""), descriptor.get("version", ""), table)
+    if backend == "arrow":
+        return _label(arrow, backend, *label)
+    from ..core import frames
+
+    frame = frames.to_pandas(arrow) if backend == "pandas" else frames.to_polars(arrow)
+    return _label(frame, backend, *label)
+
+
+def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None, *,
+             version: str | None = None) -> dict[str, Any]:
+    """Every table, as ``{name: frame}`` in package order (of the installed package, ``package_dir`` or ``version``)."""
+    base = resolve_package_dir(package_dir, version)
+    return {name: load(name, backend, base) for name in tables(base)}
+
+
+def verify(package_dir: str | Path | None = None) -> list[str]:
+    """Re-hash every shipped CSV and Parquet file against ``datapackage.json``.
+
+    Returns an empty list when everything matches; otherwise one message per file that is missing or
+    whose SHA-256 or size differs (a tampered or truncated file). Use :func:`check` to raise instead.
+    """
+    from ..core.integrity import file_problems
+
+    base = resolve_package_dir(package_dir)
+    problems = []
+    # Read afresh, not through the load() cache: after a rebuild the cached descriptor has old hashes.
+    descriptor = json.loads((base / "datapackage.json").read_text(encoding="utf-8"))
+    for res in descriptor["resources"]:
+        for entry in (res, res.get("parquet")):
+            # file_problems never reads a path that leaves the package: an edited descriptor must not
+            # make verify() vouch for a file outside it.
+            if entry:
+                problems += [f"{entry.get('path')}: {detail}" for _, detail in file_problems(base, entry)]
+    return problems
+
+
+def check(package_dir: str | Path | None = None) -> None:
+    """Raise ``RuntimeError`` listing every file that fails :func:`verify`."""
+    problems = verify(package_dir)
+    if problems:
+        raise RuntimeError("data package files do not match datapackage.json:\n  " + "\n  ".join(problems))
+
+
+def describe(table: str, package_dir: str | Path | None = None) -> str:
+    """A plain-text codebook of ``table``: what one row is, then each column's type, whether it is
+    required, its meaning and its allowed values. ``print(crd.describe("events"))``."""
+    res = _resource(table, resolve_package_dir(package_dir))
+    out = [f"{res['name']}: {res.get('title', '')}", "", res.get("description", ""), ""]
+    pk = res["schema"].get("primaryKey", [])
+    out.append(f"primary key: {', '.join(pk) if isinstance(pk, list) else pk}; rows: {res.get('rowCount', '?')}")
+    for fk in res["schema"].get("foreignKeys", []):
+        ref = fk["reference"]
+        out.append(f"foreign key: {fk['fields']} -> {ref.get('resource') or res['name']}.{ref['fields']}")
+    out.append("")
+    for f in res["schema"]["fields"]:
+        required = "required" if f.get("constraints", {}).get("required") else "optional"
+        out.append(f"{f['name']} ({f.get('type', 'string')}, {required})")
+        out.append(f"    {f.get('description', '')}")
+        for value, meaning in f.get("enumDescriptions", {}).items():
+            out.append(f"    - {value}: {meaning}")
+    return "\n".join(out)

@@ -1,0 +1,64 @@
+"""``connect()``: the package as an in-memory DuckDB database, for people who think in SQL.
+
+Every table is a view over its shipped Parquet file, so nothing is copied or loaded until a query
+reads it, and DuckDB gets Parquet's column types (dates, integers, booleans). DuckDB pushes a query's
+columns and filters down into the Parquet scan (only those columns are decoded, and row groups whose
+statistics exclude the filter are skipped); ``EXPLAIN`` lists them under ``Read Parquet`` as
+``Projections`` and ``Filters``, so the views stay cheap on tables far bigger than memory. The schemas' table and
+column descriptions are attached with ``COMMENT ON``, so ``duckdb_views()`` and ``duckdb_columns()``
+document the data inside the SQL session. DuckDB is an optional dependency
+(``pip install "china-russia-diplomacy[duckdb]"``) imported only when ``connect`` is called.
+
+>>> import china_russia_diplomacy as crd
+>>> con = crd.connect()
+>>> con.sql("select event_type, count(*) from events group by all").show()
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (DuckDB cannot bind parameters in DDL)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def connect(package_dir: str | Path | None = None) -> Any:
+    """An in-memory ``duckdb.DuckDBPyConnection`` with one view per table, documented with comments.
+
+    Parameters
+    ----------
+    package_dir:
+        Read another copy of the package (an unpacked release, an edited checkout) instead of the
+        installed one.
+
+    The views are named after the tables (``sources``, ``events``, ``event_mentions``,
+    ``participants``, ``event_participants``, ``agreements``, ``quotes``, ``discrepancies``) and join
+    on their ``*_id`` columns; see the README for examples. Table descriptions are in
+    ``select view_name, comment from duckdb_views()``, column descriptions in
+    ``select table_name, column_name, comment from duckdb_columns()``.
+    """
+    try:
+        import duckdb
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError('connect() needs DuckDB: pip install "china-russia-diplomacy[duckdb]"') from None
+
+    from ..core.metadata import column_description, metadata_from_descriptor
+    from .loader import package, path
+
+    meta = metadata_from_descriptor(package(package_dir))
+    con = duckdb.connect(":memory:")
+    for spec in meta.tables:
+        view = _ident(spec.name)
+        parquet = str(path(spec.name, "parquet", package_dir))
+        con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(parquet)})")
+        con.execute(f"COMMENT ON VIEW {view} IS {_literal(spec.title + ': ' + spec.description)}")
+        for f in spec.fields:
+            con.execute(f"COMMENT ON COLUMN {view}.{_ident(f.name)} IS {_literal(column_description(f))}")
+    return con

@@ -1,0 +1,342 @@
+"""Loading the version a paper cites: ``versions()``, ``fetch()`` and the local store of registered versions.
+
+A researcher who cited 1.0.0 and has 1.1.0 installed loads both side by side:
+``crd.load("events", version="1.0.0")``. The installed version is read where it is installed (no
+network). Any other version listed in ``releases.json`` (see :mod:`china_russia_diplomacy.core.registry`) is downloaded once with
+pooch, from ``$CRD_RELEASES_URL/<name>-<version>.zip`` when that variable names a mirror and then from
+the registry's URLs, checked against the registry's SHA-256 (a download that differs or is truncated is
+discarded before it reaches the cache), unpacked into the cache (``CRD_CACHE_DIR``, else the platform's
+user cache directory) and used offline from then on. Each use re-hashes the cached table files against
+the registry, so a cached copy edited later is never read as that version: it is removed and unpacked
+again from the verified archive, or fetched again, or refused.
+
+Cache layout: ``archives/<name>-<version>.zip`` (the verified download) and
+``versions/<version>/<name>-<version>/`` (the unpacked package). Everything is written to a temporary
+name in the same directory and renamed into place, so a failure never leaves a half-written entry.
+
+Imports only the standard library at load time (pooch and platformdirs when first needed): never
+frictionless or pandera.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..core.locate import installed_package_dir
+from ..core.registry import Registry, Release, VersionError, is_version, read_registry, sha256_file
+
+CACHE_ENV = "CRD_CACHE_DIR"
+MIRROR_ENV = "CRD_RELEASES_URL"
+APP_NAME = "china-russia-diplomacy"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def cache_dir() -> Path:
+    """Where fetched versions are kept: ``$CRD_CACHE_DIR``, else the platform's user cache directory."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def installed_version() -> str | None:
+    """The version of the installed (or checked-out) package."""
+    base = installed_package_dir()
+    for rel in ("datapackage.json", "schemas/package.json"):
+        if (base / rel).is_file():
+            return json.loads((base / rel).read_text(encoding="utf-8")).get("version")
+    return None
+
+
+def registry() -> Registry:
+    """The registry the installed package carries (``releases.json`` in the wheel or the checkout)."""
+    return read_registry(installed_package_dir())
+
+
+def _release(version: str) -> Release:
+    reg = registry()
+    found = reg.get(str(version))
+    if found is None:
+        known = ", ".join(reg.versions) or "none"
+        installed = installed_version()
+        raise VersionError(f"unknown version {version!r}: releases.json registers {known}"
+                           + (f" (installed: {installed})" if installed else ""))
+    return found
+
+
+def _archive_path(release: Release) -> Path:
+    return cache_dir() / "archives" / release.archive
+
+
+def _version_dir(release: Release) -> Path:
+    return cache_dir() / "versions" / release.version
+
+
+def _root(release: Release) -> Path:
+    return _version_dir(release) / release.archive.removesuffix(".zip")
+
+
+def integrity_problems(root: Path, release: Release) -> list[str]:
+    """Files of an unpacked copy that are missing or differ from the registry's SHA-256 (empty: intact)."""
+    out = []
+    for rel, expected in sorted(release.files.items()):
+        path = root / rel
+        if not path.is_file():
+            out.append(f"{rel} is missing")
+        elif sha256_file(path) != expected:
+            out.append(f"{rel} differs from the SHA-256 in releases.json")
+    return out
+
+
+def is_cached(version: str) -> bool:
+    release = registry().get(version)
+    return release is not None and (_root(release) / "datapackage.json").is_file()
+
+
+def versions() -> list[dict[str, Any]]:
+    """Every registered version, oldest first: its date, commit, archive name and SHA-256, the URLs it is
+    published at, whether it is the ``installed`` one and whether it is ``cached`` locally. An installed
+    version that is not registered yet (a checkout preparing the next release) is listed last with
+    ``registered: False``."""
+    installed = installed_version()
+    out = []
+    for r in registry().releases:
+        out.append({"version": r.version, "date": r.date, "commit": r.commit, "archive": r.archive,
+                    "sha256": r.sha256, "urls": list(r.urls), "registered": True,
+                    "installed": r.version == installed, "cached": is_cached(r.version)})
+    if installed and installed not in [v["version"] for v in out]:
+        out.append({"version": installed, "date": None, "commit": None, "archive": None, "sha256": None, "urls": [],
+                    "registered": False, "installed": True, "cached": False})
+    return out
+
+
+def package_dir_for(version: str) -> Path:
+    """The directory holding ``version``: the installed package, else the verified cached copy (fetched
+    on first use). Raises :class:`VersionError` with one message saying what went wrong."""
+    version = str(version)
+    if version == installed_version():
+        return installed_package_dir()
+    release = _release(version)
+    root = _root(release)
+    if (root / "datapackage.json").is_file():
+        problems = integrity_problems(root, release)
+        if not problems:
+            return root
+        shutil.rmtree(_version_dir(release), ignore_errors=True)
+        try:
+            return _install(release, None)
+        except VersionError as exc:
+            raise VersionError(f"the cached copy of {version} in {root} was changed after it was verified "
+                               f"({'; '.join(problems[:3])}); it was removed and a fresh copy could not be "
+                               f"fetched: {exc}") from None
+    return _install(release, None)
+
+
+def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
+    """Download (or take from ``source``, a path or URL of the archive), verify and cache ``version``;
+    return the unpacked package directory. Without ``source`` an intact cached copy is reused."""
+    release = _release(str(version))
+    if source is None:
+        root = _root(release)
+        if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
+            return root
+    return _install(release, None if source is None else str(source))
+
+
+# --- getting the archive ---------------------------------------------------------------------------------
+
+
+def candidate_urls(release: Release) -> list[str]:
+    """Where ``release`` is downloaded from, in order: the ``CRD_RELEASES_URL`` mirror, then the registry."""
+    urls = []
+    mirror = os.environ.get(MIRROR_ENV)
+    if mirror:
+        urls.append(f"{mirror.rstrip('/')}/{release.archive}")
+    return urls + [u for u in release.urls if u not in urls]
+
+
+def _download(url: str, release: Release, target: Path) -> None:
+    import pooch
+
+    downloader = pooch.HTTPDownloader(progressbar=False, timeout=60) if url.startswith(("http://", "https://")) else None
+    # pooch streams into a temporary file next to target and moves it into place only if the hash matches.
+    pooch.retrieve(url, known_hash=f"sha256:{release.sha256}", fname=target.name, path=target.parent,
+                   downloader=downloader, progressbar=False)
+
+
+def _copy_local(source: Path, release: Release, target: Path) -> None:
+    if not source.is_file():
+        raise VersionError(f"--from {source}: no such file")
+    digest = sha256_file(source)
+    if digest != release.sha256:
+        raise VersionError(f"{source} has SHA-256 {digest}, but releases.json registers {release.sha256} for "
+                           f"{release.version}; it is not {release.archive} as published and was not used")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _obtain_archive(release: Release, source: str | None) -> Path:
+    """The verified archive in the cache, downloaded or copied when not already there."""
+    target = _archive_path(release)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_file():
+        if source is None and sha256_file(target) == release.sha256:
+            return target
+        target.unlink()  # a tampered or superseded copy never stays in the cache
+    if source is not None and source.startswith("file://"):
+        from urllib.parse import urlparse
+        from urllib.request import url2pathname
+
+        source = url2pathname(urlparse(source).path)
+    if source is not None and not _URL.match(source):
+        _copy_local(Path(source), release, target)
+        return target
+    urls = [source] if source is not None else candidate_urls(release)
+    if not urls:
+        raise VersionError(
+            f"cannot get {release.version}: nothing is cached in {cache_dir()}, releases.json lists no URL for it "
+            f"and {MIRROR_ENV} is not set. Get {release.archive} (SHA-256 {release.sha256}; it can be rebuilt with "
+            f"`china-russia-diplomacy release` at commit {release.commit}) and run "
+            f"`china-russia-diplomacy fetch {release.version} --from PATH_OR_URL`")
+    failures = []
+    for url in urls:
+        try:
+            _download(url, release, target)
+            return target
+        except ValueError as exc:  # pooch: a hash mismatch, or a URL protocol it cannot download
+            if "hash" in str(exc).lower():
+                failures.append(f"{url}: the download's SHA-256 differs from releases.json (truncated or altered); discarded")
+            else:
+                failures.append(f"{url}: {exc}")
+        except OSError as exc:  # requests' errors (connection refused, HTTP 404, a cut transfer) are OSErrors
+            failures.append(f"{url}: {type(exc).__name__}: {exc}")
+    if target.exists() and sha256_file(target) != release.sha256:
+        target.unlink()
+    raise VersionError(
+        f"cannot get {release.version}: nothing is cached in {cache_dir()} and the download failed:\n  "
+        + "\n  ".join(failures)
+        + f"\nDownload {release.archive} yourself and run `china-russia-diplomacy fetch {release.version} --from PATH_OR_URL`"
+        + ("" if source is not None else f", or set {MIRROR_ENV} to a mirror"))
+
+
+# --- unpacking --------------------------------------------------------------------------------------------
+
+
+def _safe_extract(archive: Path, dest: Path) -> None:
+    with zipfile.ZipFile(archive) as zf:
+        for name in zf.namelist():
+            parts = PurePosixPath(name).parts
+            if name.startswith("/") or ".." in parts or "\\" in name or ":" in name:
+                raise VersionError(f"{archive}: unsafe member {name!r}; not unpacked")
+        zf.extractall(dest)
+
+
+def _package_root(directory: Path) -> Path:
+    for candidate in (directory, *sorted(p for p in directory.iterdir() if p.is_dir())):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    raise VersionError(f"{directory}: the archive holds no datapackage.json")
+
+
+def _install(release: Release, source: str | None) -> Path:
+    archive = _obtain_archive(release, source)
+    final = _version_dir(release)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".unpack-{release.version}-"))
+    try:
+        _safe_extract(archive, tmp)
+        problems = integrity_problems(tmp / _root(release).name, release)
+        if problems:
+            raise VersionError(f"{archive} does not hold the files releases.json registers for {release.version}: "
+                               + "; ".join(problems[:3]))
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)
+    except (VersionError, OSError, zipfile.BadZipFile) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        root = _root(release)
+        if isinstance(exc, OSError) and (root / "datapackage.json").is_file() and not integrity_problems(root, release):
+            return root  # another process unpacked the same verified archive first
+        if not isinstance(exc, VersionError):
+            raise VersionError(f"cannot unpack {archive}: {exc}") from None
+        raise
+    return _root(release)
+
+
+@lru_cache(maxsize=16)
+def _unpacked_zip(path: str, mtime_ns: int, size: int, cache: str) -> Path:
+    digest = sha256_file(path)
+    dest = Path(cache) / "zips" / digest[:32]
+    with zipfile.ZipFile(path) as zf:
+        expected = {name: hashlib.sha256(zf.read(name)).hexdigest() for name in zf.namelist() if not name.endswith("/")}
+    if dest.is_dir() and all((dest / n).is_file() and sha256_file(dest / n) == h for n, h in expected.items()):
+        return _package_root(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".unpack-"))
+    try:
+        _safe_extract(Path(path), tmp)
+        shutil.rmtree(dest, ignore_errors=True)
+        os.replace(tmp, dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _package_root(dest)
+
+
+def unpacked_archive(path: str | os.PathLike[str]) -> Path:
+    """The package inside a release zip (``package_dir=`` a zip): unpacked once into the cache, keyed by
+    the zip's SHA-256, and checked against the zip's own members each time a process first uses it."""
+    p = Path(path).resolve()
+    st = p.stat()
+    return _unpacked_zip(str(p), st.st_mtime_ns, st.st_size, str(cache_dir()))
+
+
+# --- command line ------------------------------------------------------------------------------------------
+
+
+def register(subparsers) -> None:
+    v = subparsers.add_parser("versions", help="list the registered versions: which is installed, which are cached")
+    v.add_argument("--json", action="store_true", help="machine-readable output")
+    v.set_defaults(func=_cmd_versions)
+
+    f = subparsers.add_parser("fetch", help="download, verify and cache a registered version for offline use")
+    f.add_argument("version", help="a registered version, e.g. 1.0.0")
+    f.add_argument("--from", dest="source", metavar="PATH_OR_URL",
+                   help="take the archive from this file or URL instead of the mirror/registry URLs")
+    f.set_defaults(func=_cmd_fetch)
+
+
+def _cmd_versions(args) -> int:
+    rows = versions()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"{'version':<10} {'date':<11} {'installed':<10} {'cached':<7} commit")
+    for r in rows:
+        print(f"{r['version']:<10} {r['date'] or '-':<11} {'yes' if r['installed'] else '':<10} "
+              f"{'yes' if r['cached'] else '':<7} {r['commit'][:12] if r['commit'] else 'not registered'}")
+    print(f"cache: {cache_dir()}")
+    return 0
+
+
+def _cmd_fetch(args) -> int:
+    if not is_version(args.version):
+        raise VersionError(f"{args.version!r} is not a version number MAJOR.MINOR.PATCH")
+    root = fetch(args.version, args.source)
+    print(f"{args.version}: verified and cached in {root}")
+    return 0

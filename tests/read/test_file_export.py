@@ -1,0 +1,152 @@
+"""export --format csv|parquet|xlsx|json: every export is read back with its target tool and compared."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import china_russia_diplomacy as crd
+from china_russia_diplomacy.exports import file_export
+from china_russia_diplomacy.cli import main
+from china_russia_diplomacy.core.metadata import load_metadata
+
+
+@pytest.fixture(scope="module")
+def meta(repo):
+    return load_metadata(repo)
+
+
+def export(tmp_path: Path, repo: Path, fmt: str) -> Path:
+    out = tmp_path / fmt
+    assert main(["export", str(repo), "--format", fmt, "--output", str(out)]) == 0
+    return out
+
+
+def csv_rows(repo: Path, spec) -> list[dict[str, str]]:
+    with open(repo / spec.csv_path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def as_csv_cell(value) -> str:
+    """How the master CSV spells a typed value (the data contract), to compare exports independently."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime,)):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx", "json"])
+def test_every_export_ships_the_codebook_naming_every_table(tmp_path, repo, meta, fmt):
+    out = export(tmp_path, repo, fmt)
+    codebook = (out / "codebook.md").read_text(encoding="utf-8")
+    for spec in meta.tables:
+        assert f"## {spec.name}" in codebook
+
+
+def test_csv_export_is_the_master_copy_byte_for_byte(tmp_path, repo, meta):
+    out = export(tmp_path, repo, "csv")
+    for spec in meta.tables:
+        assert (out / f"{spec.name}.csv").read_bytes() == (repo / spec.csv_path).read_bytes()
+
+
+def test_parquet_export_reads_back_equal_to_the_loaded_tables(tmp_path, repo, meta):
+    out = export(tmp_path, repo, "parquet")
+    for spec in meta.tables:
+        assert pq.read_table(out / f"{spec.name}.parquet").equals(crd.load(spec.name, "arrow", package_dir=repo))
+
+
+def test_json_export_has_one_array_per_table_matching_every_csv_cell(tmp_path, repo, meta):
+    out = export(tmp_path, repo, "json")
+    for spec in meta.tables:
+        data = json.loads((out / f"{spec.name}.json").read_text(encoding="utf-8"))
+        rows = csv_rows(repo, spec)
+        assert isinstance(data, list) and len(data) == len(rows), spec.name
+        for got, want in zip(data, rows):
+            assert list(got) == spec.field_names
+            assert {k: as_csv_cell(v) for k, v in got.items()} == want, spec.name
+        for f in spec.fields:
+            values = [r[f.name] for r in data if r[f.name] is not None]
+            expected = {"integer": int, "boolean": bool, "string": str, "date": str, "number": (int, float)}[f.type]
+            assert all(isinstance(v, expected) for v in values), f"{spec.name}.{f.name}"
+            if f.type == "date":
+                assert all(dt.date.fromisoformat(v) for v in values)
+
+
+def test_xlsx_export_reads_back_in_pandas_equal_to_every_csv_cell(tmp_path, repo, meta):
+    import pandas as pd
+
+    out = export(tmp_path, repo, "xlsx")
+    sheets = pd.read_excel(out / file_export.XLSX_NAME, sheet_name=None, dtype=object, keep_default_na=False,
+                           na_values=[])
+    assert list(sheets) == ["README"] + meta.table_names
+    for spec in meta.tables:
+        frame = sheets[spec.name]
+        rows = csv_rows(repo, spec)
+        assert list(frame.columns) == spec.field_names and len(frame) == len(rows), spec.name
+        for got, want in zip(frame.to_dict("records"), rows):
+            got = {k: "" if v == "" else as_csv_cell(v) for k, v in got.items()}
+            assert got == want, spec.name
+    readme = sheets["README"].to_string()
+    assert crd.package(package_dir=repo)["version"] in readme
+
+
+def test_xlsx_cells_are_typed_numbers_booleans_and_dates(tmp_path, repo):
+    from openpyxl import load_workbook
+
+    out = export(tmp_path, repo, "xlsx")
+    ws = load_workbook(out / file_export.XLSX_NAME)["events"]
+    header = [c.value for c in ws[1]]
+    row = [c for c in ws[2]]
+    assert row[header.index("num_sources")].data_type == "n"
+    assert isinstance(row[header.index("evidence_start")].value, int)
+    assert ws.freeze_panes == "A2"
+
+
+def test_xlsx_never_writes_a_formula_even_for_text_that_looks_like_one(meta):
+    """CSV/formula injection: '=HYPERLINK(...)', '+1', '@SUM(...)' must stay inert text."""
+    from openpyxl import load_workbook
+
+    spec = meta.table("sources")
+    nasty = ['=HYPERLINK("http://example.com","x")', "+1+1", "-2", "@SUM(A1:A2)"]
+    columns = {}
+    for f in spec.fields:
+        if f.name == "headline":
+            columns[f.name] = pa.array(nasty, pa.string())
+        else:
+            columns[f.name] = pa.nulls(len(nasty), {"integer": pa.int64(), "date": pa.date32()}.get(f.type, pa.string()))
+    tables = {s.name: pa.table({f.name: pa.array([], pa.string()) for f in s.fields}) for s in meta.tables}
+    tables["sources"] = pa.table(columns)
+    data = file_export.workbook_bytes(meta, tables)
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        assert not any(b"<f>" in zf.read(n) or b"<f " in zf.read(n) for n in zf.namelist() if n.endswith(".xml"))
+    ws = load_workbook(io.BytesIO(data))["sources"]
+    col = [c.value for c in ws[1]].index("headline")
+    cells = [ws.cell(row=r, column=col + 1) for r in range(2, 2 + len(nasty))]
+    assert [c.value for c in cells] == nasty
+    assert all(c.data_type == "s" for c in cells)
+
+
+def test_export_into_an_existing_directory_replaces_only_its_own_files(tmp_path, repo):
+    out = tmp_path / "json"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    (out / "events.json").write_text("stale")
+    export(tmp_path, repo, "json")
+    assert (out / "notes.txt").read_text() == "mine"
+    assert json.loads((out / "events.json").read_text(encoding="utf-8"))
+    assert not [p for p in out.iterdir() if p.name.startswith(".export-")]
