@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,25 @@ def version_cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("CRD_CACHE_DIR", str(cache))
     monkeypatch.delenv("CRD_RELEASES_URL", raising=False)
     return cache
+
+
+@pytest.fixture(scope="session")
+def dists(tmp_path_factory) -> Path:
+    """The wheel and the sdist of this checkout, built once per session with hatch (the release tool)."""
+    hatch = Path(sys.executable).parent / "hatch"
+    command = str(hatch) if hatch.exists() else shutil.which("hatch")
+    if command is None:
+        pytest.fail("hatch is not installed; install the test extra")
+    out = tmp_path_factory.mktemp("hatch-dist")
+    proc = subprocess.run([command, "build", "-t", "wheel", "-t", "sdist", str(out)], cwd=REPO,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def wheel(dists) -> Path:
+    """The built wheel, as ``pip install`` takes it."""
+    [built] = dists.glob("*.whl")
+    return built
+

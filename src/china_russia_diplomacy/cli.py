@@ -36,7 +36,10 @@ def _progress(enabled: bool = True):
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .core.extras import require
     from .core.locate import find_package_dir
+
+    require("build", "build")
     from .build.pipeline import build
     from .validation import ValidationError
     from .validation.report import print_report
@@ -58,7 +61,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .core.extras import require
     from .core.locate import find_package_dir
+
+    require("validate", "validate")
     from .validation import validate_package
     from .validation.report import print_report
 

@@ -11,12 +11,12 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 from conftest import copy_package
+from wheel_env import outside_env, venv_with_wheel
 
 from china_russia_diplomacy import cli
 from china_russia_diplomacy.core.metadata import read_metadata
@@ -109,16 +109,7 @@ def test_release_refuses_a_stale_package(package_copy, tmp_path, capsys):
     assert not (tmp_path / "dist").exists() or not any((tmp_path / "dist").iterdir())
 
 
-# --- wheel, sdist and a fresh environment (slow) ---------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def dists(tmp_path_factory, repo) -> Path:
-    out = tmp_path_factory.mktemp("hatch-dist")
-    proc = subprocess.run([_tool("hatch"), "build", "-t", "wheel", "-t", "sdist", str(out)], cwd=repo,
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+# --- wheel, sdist and a fresh environment (slow; the dists and wheel fixtures are in conftest.py) -------
 
 
 @pytest.mark.slow
@@ -142,33 +133,16 @@ def test_wheel_carries_the_data_and_nothing_of_tests_or_scripts(dists, repo):
     assert not [n for n in names if n.startswith(("tests/", "scripts/")) or "/tests/" in n or "conftest" in n]
 
 
-def _venv_with_the_wheel(dists: Path, tmp_path: Path) -> Path:
-    """A fresh virtual environment outside the repository with only the built wheel installed; its python."""
-    [wheel] = dists.glob("*.whl")
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    py = env_dir / "bin" / "python"
-    install = subprocess.run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel)],
-                             capture_output=True, text=True, cwd=tmp_path)
-    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
-    return py
-
-
-def _outside_env() -> dict[str, str]:
-    """This process's environment without what would point the installed package back at the repository."""
-    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "CHINA_RUSSIA_DIPLOMACY_DIR", "VIRTUAL_ENV")}
-
-
 @pytest.mark.slow
-def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo, tmp_path):
-    py = _venv_with_the_wheel(dists, tmp_path)
+def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(wheel, repo, tmp_path):
+    py = venv_with_wheel(wheel, tmp_path)
     script = (
         "import json, china_russia_diplomacy as crd\n"
         "frames = crd.load_all()\n"
         "print(json.dumps({'version': crd.__version__, 'verify': crd.verify(), 'cite': crd.cite('bibtex'),"
         " 'cff': crd.cite('cff'), 'rows': {k: len(v) for k, v in frames.items()}, 'file': crd.__file__}))\n"
     )
-    env = _outside_env()
+    env = outside_env()
     proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
@@ -190,7 +164,7 @@ def test_fresh_venv_outside_the_repository_can_cite_verify_and_load(dists, repo,
 
 
 @pytest.mark.slow
-def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists, repo, tmp_path, registered_archive):
+def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(wheel, repo, tmp_path, registered_archive):
     """Issue #9's acceptance: the installed wheel of the new version loads 1.0.0 through CRD_RELEASES_URL
     (a server on 127.0.0.1), again with the server stopped, and refuses an altered archive without caching it."""
     from release_history import ArchiveServer
@@ -199,7 +173,7 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists
 
     old = read_registry(repo).releases[0]
     archive = registered_archive(old.version)
-    py = _venv_with_the_wheel(dists, tmp_path)
+    py = venv_with_wheel(wheel, tmp_path)
     www = tmp_path / "www"
     www.mkdir()
     shutil.copy(archive, www / archive.name)
@@ -217,7 +191,7 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(dists
         ["git", "-C", str(repo), "show", f"{old.commit}:data/events.csv"], capture_output=True, text=True, check=True).stdout)))
 
     def run(cache: Path, url: str) -> dict:
-        env = _outside_env()
+        env = outside_env()
         env.update(CRD_CACHE_DIR=str(cache), CRD_RELEASES_URL=url)
         proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env)
         assert proc.returncode == 0, proc.stderr[-3000:]

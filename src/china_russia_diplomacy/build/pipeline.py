@@ -21,6 +21,7 @@ from typing import Callable
 
 import pyarrow as pa
 
+from ..core.extras import require
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
 from ..core.parquet_io import parquet_bytes
@@ -89,6 +90,7 @@ def compute_outputs(package_dir: Path, progress: Progress | None = None,
 
 def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]):
     """(outputs, report), the typed tables and metadata: build checks the staged outputs against them."""
+    require("validate", "build")  # the inputs are validated first; the timeline says itself that it needs matplotlib
     unknown = set(skip) - set(GENERATOR_NAMES)
     if unknown:
         raise ValueError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")

@@ -235,11 +235,12 @@ def register(subparsers) -> None:
 def _cmd_release(args) -> int:
     import sys
 
+    from ..core.extras import require
     from ..core.locate import find_package_dir
+    from ..core.registry import sha256_file
     from ..validation import ValidationError
 
-    from ..core.registry import sha256_file
-
+    require("build", "release")  # it checks that the generated files are current and that the package validates
     package_dir = find_package_dir(args.dir)
     try:
         commit = None if args.no_register else release_commit(package_dir)

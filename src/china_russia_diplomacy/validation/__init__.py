@@ -126,12 +126,13 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     The frictionless layer runs in a separate process (:mod:`.frictionless_layer`) while this one runs
     the others, so on two cores the whole validation costs about what frictionless alone costs.
     """
+    from ..core.extras import require
     from ..core.metadata import load_metadata
     from . import artifacts
     from .frictionless_layer import start_frictionless
-
     from .memory_pool import use_lean_pool
 
+    require("validate", "validate_package()")
     use_lean_pool()
     package_dir = Path(package_dir).resolve()
     report = Report(str(package_dir), layers=["frictionless", "pandera", "rules", "files"] if with_descriptor
