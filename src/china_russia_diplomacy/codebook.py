@@ -208,6 +208,7 @@ def render_rules() -> str:
     # the modules, not the functions of the same name that rules/__init__ exports
     chronology = importlib.import_module(f"{__package__}.validation.rules.chronology")
     entities = importlib.import_module(f"{__package__}.validation.rules.entities")
+    confidence = importlib.import_module(f"{__package__}.validation.rules.confidence")
 
     lines = [
         "## Consistency rules",
@@ -221,7 +222,7 @@ def render_rules() -> str:
         "### Time",
         "",
     ]
-    for title, module in (("Time", chronology), ("Entities and claims", entities)):
+    for title, module in (("Time", chronology), ("Entities and claims", entities), ("Confidence", confidence)):
         if title != "Time":
             lines += [f"### {title}", ""]
         for rule in module.DOCUMENTED:
