@@ -228,6 +228,51 @@ def status_not_the_latest_articles(pkg):
                       "status-latest-source")
 
 
+def discrepancy_claims_swapped(pkg):
+    """The second source's claim recorded first: every span stays verbatim, only the order is wrong."""
+    t = CsvTable.open(pkg, "discrepancies")
+    both = [k for k, row in enumerate(t.rows) if row[t.header.index("mention_id")] and row[t.header.index("other_mention_id")]]
+    i = both[-1]  # the last such row: the other discrepancy edits take the first ones
+    for a, b in (("source_id", "other_source_id"), ("value", "other_value"), ("mention_id", "other_mention_id"),
+                 ("evidence", "other_evidence"), ("evidence_start", "other_evidence_start"),
+                 ("evidence_end", "other_evidence_end")):
+        first, second = t.get(i, a), t.get(i, b)
+        t.set(i, a, second)
+        t.set(i, b, first)
+    t.save()
+    return "discrepancies", "discrepancy-source-order", t.line(i), "other_source_id"
+
+
+def resolved_date_at_high_confidence(pkg):
+    """The last weekday-resolved event and its primary mention raised to high (so that only the date rule fires)."""
+    events = CsvTable.open(pkg, "events")
+    i = max(k for k, row in enumerate(events.rows)
+            if row[events.header.index("date_basis")] == "weekday_resolved" and row[events.header.index("confidence")] != "high")
+    event_id = events.get(i, "event_id")
+    events.set(i, "confidence", "high")
+    events.save()
+    men = CsvTable.open(pkg, "event_mentions")
+    k = men.where(lambda r: r["event_id"] == event_id and r["is_primary"] == "true")
+    men.set(k, "confidence", "high")
+    men.save()
+    return "events", "date-confidence", events.line(i), "confidence"
+
+
+def inferred_language_at_high_confidence(pkg):
+    return _with_rule(_set(pkg, "quotes", lambda r: r["translation_basis"] == "inferred_from_speaker"
+                           and r["spoken_date_basis"] == "" and r["confidence"] != "high", "confidence", "high"),
+                      "translation-confidence")
+
+
+def primary_mention_confidence_changed(pkg):
+    """The last primary mention (the other mention edits take the first ones) given another confidence."""
+    t = CsvTable.open(pkg, "event_mentions")
+    i = max(k for k, row in enumerate(t.rows) if row[t.header.index("is_primary")] == "true")
+    t.set(i, "confidence", "low" if t.get(i, "confidence") != "low" else "medium")
+    t.save()
+    return "event_mentions", "primary-confidence", t.line(i), "confidence"
+
+
 def hidden_character_in_a_title(pkg, ch: str = "\u200b"):
     t = CsvTable.open(pkg, "events")
     title = t.get(0, "title")
@@ -261,6 +306,10 @@ CELL_EDITS = {
     "claim: event about its own part": event_about_its_own_part,
     "claim: count beyond its count_text": count_beyond_its_text,
     "claim: status not the latest article's": status_not_the_latest_articles,
+    "claim: discrepancy sources out of order": discrepancy_claims_swapped,
+    "claim: resolved date at high confidence": resolved_date_at_high_confidence,
+    "claim: inferred language at high confidence": inferred_language_at_high_confidence,
+    "claim: primary mention's confidence not its event's": primary_mention_confidence_changed,
     "file: hidden character": hidden_character_in_a_title,
 }
 
@@ -445,6 +494,53 @@ def test_visitor_who_is_also_host_is_reported(pkg):
 @defect("claim: status not the latest article's")
 def test_status_other_than_the_latest_articles_is_reported(pkg):
     _check(pkg, status_not_the_latest_articles)
+
+
+@defect("claim: discrepancy sources out of order")
+def test_discrepancy_with_its_claims_swapped_is_reported(pkg):
+    _check(pkg, discrepancy_claims_swapped)
+
+
+@defect("claim: discrepancy sources out of order")
+def test_discrepancy_within_one_article_is_reported(pkg):
+    """Both claims from one article (another, verbatim span of it): not a disagreement between two articles."""
+    t = CsvTable.open(pkg, "discrepancies")
+    i = t.where(lambda r: " " in r["evidence"])
+    evidence, start = t.get(i, "evidence"), int(t.get(i, "evidence_start"))
+    word = evidence[:evidence.index(" ")]
+    for column, value in (("other_source_id", t.get(i, "source_id")), ("other_mention_id", ""), ("other_evidence", word),
+                          ("other_evidence_start", str(start)), ("other_evidence_end", str(start + len(word)))):
+        t.set(i, column, value)
+    t.save()
+    f = assert_caught(pkg, "discrepancies", "discrepancy-source-order", t.line(i), "other_source_id")
+    assert "two articles" in f.message
+
+
+@defect("claim: resolved date at high confidence")
+def test_resolved_date_at_high_confidence_is_reported(pkg):
+    _check(pkg, resolved_date_at_high_confidence)
+
+
+@defect("claim: inferred language at high confidence")
+def test_inferred_language_at_high_confidence_is_reported(pkg):
+    _check(pkg, inferred_language_at_high_confidence)
+
+
+def test_stated_language_may_be_high(pkg):
+    """The rule is about the inference: a language the article states (`stated`) may carry high confidence."""
+    from china_russia_diplomacy.validation import validate_package
+
+    t = CsvTable.open(pkg, "quotes")
+    i = t.where(lambda r: r["translation_basis"] == "inferred_from_speaker" and r["spoken_date_basis"] == "")
+    t.set(i, "translation_basis", "stated")
+    t.set(i, "confidence", "high")
+    t.save()
+    assert not matching(validate_package(pkg).findings, "quotes", "translation-confidence")
+
+
+@defect("claim: primary mention's confidence not its event's")
+def test_primary_mention_with_another_confidence_than_its_event_is_reported(pkg):
+    _check(pkg, primary_mention_confidence_changed)
 
 
 @defect("file: hidden character")

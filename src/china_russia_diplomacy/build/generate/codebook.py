@@ -67,6 +67,7 @@ def render_rules() -> str:
     # the modules, not the functions of the same name that rules/__init__ exports
     chronology = importlib.import_module("china_russia_diplomacy.validation.rules.chronology")
     entities = importlib.import_module("china_russia_diplomacy.validation.rules.entities")
+    confidence = importlib.import_module("china_russia_diplomacy.validation.rules.confidence")
 
     lines = [
         "## Consistency rules",
@@ -80,7 +81,7 @@ def render_rules() -> str:
         "### Time",
         "",
     ]
-    for title, module in (("Time", chronology), ("Entities and claims", entities)):
+    for title, module in (("Time", chronology), ("Entities and claims", entities), ("Confidence", confidence)):
         if title != "Time":
             lines += [f"### {title}", ""]
         for rule in module.DOCUMENTED:

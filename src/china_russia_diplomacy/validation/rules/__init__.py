@@ -5,7 +5,8 @@ date bounds, precision and EDTF consistency, every evidence span verbatim at its
 article whose SHA-256 matches, quote text inside its evidence, ``num_sources`` derived from the mentions,
 acyclic parent events, cell hygiene (NFC, stray spaces, spreadsheet formulas, hidden characters),
 code lists (ISO 3166, ISO 639, CAMEO, PLOVER, the crosswalk), time consistency between tables
-(chronology) and coherent, distinct entities and claims (entities).
+(chronology), coherent, distinct entities and claims (entities) and confidence that claims no more than
+the evidence (confidence).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from ..report import Finding
 from .base import LAYER, Tables, f
 from .chronology import chronology
 from .codes import country_codes, event_codes, language_codes
+from .confidence import confidence
 from .dates import _edtf_bounds, _edtf_fast, edtf_bounds_by_parser, event_dates
 from .entities import entities
 from .hygiene import cell_hygiene
@@ -25,7 +27,7 @@ from .rows import row_rules
 
 # The rules that read only the frames, run in this order; the evidence rule also needs the texts.
 RULES = (foreign_keys, event_dates, event_mentions, parent_cycles, row_rules, cell_hygiene, retired_ids,
-         country_codes, language_codes, event_codes, chronology, entities)
+         country_codes, language_codes, event_codes, chronology, entities, confidence)
 
 
 def run_rules(t: Tables) -> list[Finding]:

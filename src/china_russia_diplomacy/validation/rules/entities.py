@@ -102,8 +102,10 @@ def quote_relays(t: Tables) -> list[Finding]:
 def discrepancy_claims(t: Tables) -> list[Finding]:
     """A discrepancy records two different claims from two different places:
     ``discrepancy-same-value`` (value and other_value equal after normalisation),
-    ``discrepancy-same-evidence`` (both claims are the same span of the same article), and
-    ``discrepancy-mention`` (a mention_id/other_mention_id must be a mention of record_id in the same source)."""
+    ``discrepancy-same-evidence`` (both claims are the same span of the same article),
+    ``discrepancy-mention`` (a mention_id/other_mention_id must be a mention of record_id in the same source), and
+    ``discrepancy-source-order`` (the two claims come from two different articles, the first claim from the
+    lower ``src-`` ID: one row per pair of sources, each pair in one order)."""
     d = frame(t, "discrepancies", "value", "other_value", "source_id", "other_source_id", "evidence_start",
               "evidence_end", "other_evidence_start", "other_evidence_end", "record_table", "record_id",
               "mention_id", "other_mention_id")
@@ -115,6 +117,13 @@ def discrepancy_claims(t: Tables) -> list[Finding]:
             & (d["evidence_end"] == d["other_evidence_end"]))
     out += located(t, "discrepancies", same, "other_evidence", "discrepancy-same-evidence",
                    "both claims are the same span of the same article: a discrepancy needs two statements")
+    first, second = source_number(d["source_id"]), source_number(d["other_source_id"])
+    order = (first.notna() & second.notna() & (first >= second)).fillna(False)
+    out += located(t, "discrepancies", order, "other_source_id", "discrepancy-source-order",
+                   lambda i: (f"other_source_id {d['other_source_id'].iloc[i]} "
+                              + ("is source_id itself: a discrepancy is between two articles"
+                                 if first.iloc[i] == second.iloc[i] else
+                                 f"comes before source_id {d['source_id'].iloc[i]}: the first claim is the lower src- ID's")))
     men = frame(t, "event_mentions", "mention_id", "event_id", "source_id")
     if men is None:
         return out
@@ -131,6 +140,11 @@ def discrepancy_claims(t: Tables) -> list[Finding]:
                            f"{mid.iloc[i]} is a mention of {ev_of.iloc[i]} in {src_of.iloc[i]}, but the discrepancy is about "
                            f"{d['record_table'].iloc[i]} {d['record_id'].iloc[i]} in {d[src_col].iloc[i]}"))
     return out
+
+
+def source_number(s: pd.Series) -> pd.Series:
+    """The number of a ``src-NNNN`` ID (four or more digits, compared as numbers), NA for anything else."""
+    return pd.to_numeric(text(s).str.extract(r"^src-([0-9]+)$", expand=False), errors="coerce")
 
 
 def about_descendants(t: Tables) -> list[Finding]:
