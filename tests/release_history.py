@@ -4,53 +4,16 @@ with that commit's own release code, and serve archives over HTTP on 127.0.0.1 (
 from __future__ import annotations
 
 import http.server
-import io
-import os
-import subprocess
 import sys
-import tarfile
 import threading
 from pathlib import Path
 
+# The rebuild recipe is the maintainers' script (the one error messages point readers to), so every
+# test that rebuilds a registered archive runs exactly what RELEASING.md tells people to run.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from rebuild_release import commit_present, export_commit, release_with_own_code  # noqa: E402
 
-def commit_present(repo: Path, commit: str) -> bool:
-    out = subprocess.run(["git", "-C", str(repo), "cat-file", "-e", f"{commit}^{{commit}}"], capture_output=True)
-    return out.returncode == 0
-
-
-def export_commit(repo: Path, commit: str, dest: Path) -> Path:
-    """A clean tree of ``commit`` (tracked files only, as committed), like a fresh checkout of it."""
-    archive = subprocess.run(["git", "-C", str(repo), "archive", "--format=tar", commit], capture_output=True, check=True)
-    dest.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tf:
-        tf.extractall(dest, filter="data") if hasattr(tarfile, "data_filter") else tf.extractall(dest)
-    return dest
-
-
-def release_with_own_code(tree: Path, out: Path, earlier: dict[str, Path] | None = None) -> Path:
-    """Run ``release`` of the exported commit with that commit's own code (its src/ first on the path)."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
-    env.pop("CHINA_RUSSIA_DIPLOMACY_DIR", None)
-    if earlier:
-        # An export has no git history: release reads the previous version (for changes.json) from the
-        # version cache, filled here from the archives already rebuilt, as a reader would with fetch --from.
-        env["CRD_CACHE_DIR"] = str(out.parent / "cache")
-        env.pop("CRD_RELEASES_URL", None)
-        for version, archive in earlier.items():
-            fetched = subprocess.run([sys.executable, "-m", "china_russia_diplomacy", "fetch", version, "--from", str(archive)],
-                                     capture_output=True, text=True, cwd=tree, env=env)
-            assert fetched.returncode == 0, fetched.stdout[-2000:] + fetched.stderr[-2000:]
-    command = [sys.executable, "-m", "china_russia_diplomacy", "release", str(tree), "--out", str(out)]
-    # From 1.1.0 on, release also registers itself, which needs a git checkout; an export only rebuilds.
-    code = tree / "src" / "china_russia_diplomacy"
-    release_module = next(p for p in (code / "publish" / "release.py", code / "release.py") if p.is_file())
-    if "--no-register" in release_module.read_text(encoding="utf-8"):
-        command.append("--no-register")
-    proc = subprocess.run(command,
-                          capture_output=True, text=True, cwd=tree, env=env)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    [archive] = out.glob("*.zip")
-    return archive
+__all__ = ["ArchiveServer", "commit_present", "export_commit", "release_with_own_code"]
 
 
 class ArchiveServer:

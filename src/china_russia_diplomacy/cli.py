@@ -37,14 +37,14 @@ def _progress(enabled: bool = True):
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .core.extras import require
-    from .core.locate import find_package_dir
+    from .core.locate import writable_package_dir
 
+    package_dir = writable_package_dir(args.dir, "build")  # before anything else: never the installed copy
     require("build", "build")
     from .build.pipeline import build
     from .validation import ValidationError
     from .validation.report import print_report
 
-    package_dir = find_package_dir(args.dir)
     try:
         with _progress(enabled=not args.json) as progress:
             changed, report = build(package_dir, progress)
@@ -73,22 +73,68 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0 if report.valid else 1
 
 
+def _version() -> str:
+    """The installed library's version and where its data is: what a bug report or a methods section needs."""
+    from . import __version__
+    from .core.locate import installed_package_dir
+
+    try:
+        where = str(installed_package_dir())
+    except FileNotFoundError:
+        where = "no data package found"
+    return f"china-russia-diplomacy {__version__} (data: {where})"
+
+
+def _plain(text: str | None) -> str | None:
+    """Help text without reST markup: docstrings double as help, and ``code`` reads badly in a terminal."""
+    return None if text is None else text.replace("``", "").replace(":func:", "").replace(":class:", "").replace("`", "")
+
+
+def _plain_help(p: argparse.ArgumentParser) -> None:
+    """Strip markup from every description and help string of ``p`` and its subcommands (they are
+    written once, as docstrings, and shown both in the API docs and here)."""
+    p.description = _plain(p.description)
+    p.epilog = _plain(p.epilog)
+    for action in p._actions:
+        action.help = _plain(action.help) if isinstance(action.help, str) else action.help
+        if isinstance(action, argparse._SubParsersAction):
+            for choice in action._choices_actions:
+                choice.help = _plain(choice.help)
+            for sub in set(action.choices.values()):
+                _plain_help(sub)
+
+
+DESCRIPTION = ("China-Russia leader diplomacy (visits, talks, calls, agreements, quotes), every row traceable to a "
+               "verbatim span of an archived article: cite, list versions, export and browse the tables; "
+               "maintainers build, validate and release them.")
+
+EPILOG = """Start here:
+  china-russia-diplomacy cite                 how to cite the installed version
+  china-russia-diplomacy versions             every published version and where it can be had from
+  china-russia-diplomacy export --format csv  the tables as a CSV data package (for R, Stata, Excel)
+  python -c "import china_russia_diplomacy as crd; print(crd.load('events'))"
+Run a command with --help for its options."""
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="china-russia-diplomacy", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = argparse.ArgumentParser(prog="china-russia-diplomacy", description=DESCRIPTION,
+                                epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version="%(prog)s")  # replaced lazily in main()
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     b = sub.add_parser("build", help="validate the CSVs, then write Parquet, datapackage.json and generated files")
     b.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     b.add_argument("--json", action="store_true", help="print the validation report as JSON")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="run both validation layers and print one report")
+    v = sub.add_parser("validate", help="check the package (Frictionless, pandera, domain rules, files) and print one report")
     v.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository, else the installed data)")
     v.add_argument("--json", action="store_true", help="machine-readable report")
     v.set_defaults(func=cmd_validate)
 
     for register in _extensions():
         register(sub)
+    _plain_help(p)
     return p
 
 
@@ -106,11 +152,27 @@ def _extensions():
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .core.locate import InstalledPackageError
     from .core.registry import VersionError
 
-    args = parser().parse_args(argv)
+    p = parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if not argv:  # a newcomer's first try: show what the commands are, not only a usage line
+        p.print_help()
+        return 0
+    if argv[0] in ("--version", "-V"):
+        print(_version())
+        return 0
+    args = p.parse_args(argv)
+    if not hasattr(args, "func"):
+        p.print_help(sys.stderr)
+        return 2
     try:
         return args.func(args)
+    except InstalledPackageError as exc:
+        # A writer pointed at pip's copy of the data: refused before anything was written.
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except VersionError as exc:
         # A version that is unknown, unreachable or fails its hash: the message names the way out.
         print(f"error: {exc}", file=sys.stderr)

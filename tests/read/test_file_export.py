@@ -61,7 +61,39 @@ def test_every_export_ships_the_codebook_naming_every_table(tmp_path, repo, meta
 def test_csv_export_is_the_master_copy_byte_for_byte(tmp_path, repo, meta):
     out = export(tmp_path, repo, "csv")
     for spec in meta.tables:
-        assert (out / f"{spec.name}.csv").read_bytes() == (repo / spec.csv_path).read_bytes()
+        assert (out / spec.csv_path).read_bytes() == (repo / spec.csv_path).read_bytes()
+    for article in (repo / "sources").glob("*.txt"):
+        assert (out / "sources" / article.name).read_bytes() == article.read_bytes()
+
+
+def test_csv_export_is_a_data_package_with_the_same_schemas_and_its_own_hashes(tmp_path, repo):
+    """Regression: export --format csv wrote no datapackage.json, so the export could be neither
+    validated nor loaded back as a package."""
+    out = export(tmp_path, repo, "csv")
+    exported = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    original = crd.package(repo)
+    assert [r["schema"] for r in exported["resources"]] == [r["schema"] for r in original["resources"]]
+    assert {k: v for k, v in exported.items() if k != "resources"} == {k: v for k, v in original.items() if k != "resources"}
+    assert not any("parquet" in r for r in exported["resources"]), "the export has no Parquet files to list"
+    assert crd.verify(out) == []
+
+
+def test_csv_export_loads_back_equal_to_the_installed_tables(tmp_path, repo):
+    out = export(tmp_path, repo, "csv")
+    for table in crd.tables(repo):
+        assert crd.load(table, "arrow", package_dir=out).equals(crd.load(table, "arrow", package_dir=repo)), table
+
+
+def test_csv_export_with_an_edited_cell_reports_it_when_loaded(tmp_path, repo):
+    out = export(tmp_path, repo, "csv")
+    events = out / "data" / "events.csv"
+    text = events.read_text(encoding="utf-8")
+    edited = text.replace(",1945-12-31,year,", ",1945-12-31,fortnight,", 1)  # evt-0001's date_precision
+    assert edited != text
+    events.write_text(edited, encoding="utf-8")
+    with pytest.raises(ValueError, match="events: the CSV of .* does not read as its schema says"):
+        crd.load("events", package_dir=out)
+    assert crd.verify(out), "verify() must see the changed file"
 
 
 def test_parquet_export_reads_back_equal_to_the_loaded_tables(tmp_path, repo, meta):

@@ -174,8 +174,10 @@ def build(package_dir: str | Path, progress: Progress | None = None,
     Raises :class:`ValidationError` (nothing written) when the input or the staged result is invalid.
     ``skip``: generators not to run (see :func:`compute_outputs`).
     """
+    from ..core.locate import refuse_installed
+
     note = progress or (lambda *_: None)
-    package_dir = Path(package_dir).resolve()
+    package_dir = refuse_installed(package_dir, "build")  # pip's copy of a published version is read-only
     (outputs, report), tables, meta = _compute(package_dir, progress, tuple(skip))
     note("check the staged outputs", _steps() - 2, _steps())
     staging = _stage(package_dir, outputs)

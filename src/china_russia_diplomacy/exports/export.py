@@ -37,13 +37,14 @@ def default_output(fmt: str) -> Path:
 
 def export(fmt: str, output: Path | None = None, package_dir: Path | None = None) -> list[Path]:
     """Write the package in ``fmt``; returns the paths written. Raises ``ValueError`` for an unknown format."""
-    from ..core.locate import find_package_dir
+    from ..core.locate import find_package_dir, refuse_installed
 
     try:
         writer = FORMATS[fmt]
     except KeyError:
         raise ValueError(f"unknown export format {fmt!r}; formats are: {', '.join(sorted(FORMATS))}") from None
-    return writer(find_package_dir(package_dir), Path(output) if output is not None else default_output(fmt))
+    target = refuse_installed(Path(output) if output is not None else default_output(fmt), "export")
+    return writer(find_package_dir(package_dir), target)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -4,7 +4,11 @@ Each writer fills a directory with one file per table (named after the table) an
 (rendered from the exported package's own schemas and tables, so it matches the files next to it even
 for an installed wheel, which ships no ``docs/``):
 
-- ``csv``: the shipped CSVs byte for byte (the master copy: UTF-8, LF, RFC 4180, empty = not stated).
+- ``csv``: a data package of its own: the shipped CSVs byte for byte under ``data/`` (the master
+  copy: UTF-8, LF, RFC 4180, empty = not stated), the archived articles under ``sources/`` (every
+  row's evidence points into them) and a ``datapackage.json`` with the same schemas and the files'
+  own bytes and hashes, so that ``validate`` checks the export and ``load(package_dir=...)`` reads it
+  back. It leaves out the Parquet twins: a reader of the CSV export wants the CSVs.
 - ``parquet``: the shipped typed Parquet twins byte for byte.
 - ``xlsx``: one workbook, ``china-russia-diplomacy.xlsx``, with a ``README`` sheet (title, version,
   license, how to cite, then the codebook: every column of every table with its type and meaning) and
@@ -59,8 +63,10 @@ def _write_dir(output: Path, files: dict[str, bytes]) -> list[Path]:
     written = []
     try:
         for name, data in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_bytes(data)
         for name in files:
+            (output / name).parent.mkdir(parents=True, exist_ok=True)
             os.replace(staging / name, output / name)
             written.append(output / name)
     finally:
@@ -68,9 +74,35 @@ def _write_dir(output: Path, files: dict[str, bytes]) -> list[Path]:
     return written
 
 
+DESCRIPTOR = "datapackage.json"
+
+
+def _descriptor_without_twins(package_dir: Path, files: dict[str, bytes]) -> bytes:
+    """The package's ``datapackage.json`` for a CSV-only copy: the same metadata and schemas, each
+    resource's bytes and SHA-256 computed from the bytes written, and no Parquet entries (the export
+    has no Parquet files, and a descriptor must not list files that are not there)."""
+    import hashlib
+
+    descriptor = json.loads((package_dir / DESCRIPTOR).read_text(encoding="utf-8"))
+    for res in descriptor.get("resources", []):
+        res.pop("parquet", None)
+        data = files[res["path"]]
+        res["bytes"] = len(data)
+        res["hash"] = "sha256:" + hashlib.sha256(data).hexdigest()
+    return (json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def write_csv(package_dir: Path, output: Path) -> list[Path]:
+    from ..core.locate import safe_relative
+
     meta, tables = _package(package_dir)
-    files = {f"{s.name}.csv": (package_dir / s.csv_path).read_bytes() for s in meta.tables}
+    files = {s.csv_path: (package_dir / s.csv_path).read_bytes() for s in meta.tables}
+    # The articles the evidence offsets point into: without them the export cannot be checked.
+    for name in tables["sources"].column("file_name").to_pylist():
+        rel = f"sources/{name}"
+        if safe_relative(rel) and (package_dir / rel).is_file():
+            files[rel] = (package_dir / rel).read_bytes()
+    files[DESCRIPTOR] = _descriptor_without_twins(package_dir, files)
     files[CODEBOOK_NAME] = _codebook(meta, tables)
     return _write_dir(output, files)
 

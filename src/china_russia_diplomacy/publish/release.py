@@ -145,9 +145,11 @@ def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *,
     ``previous`` is the version ``changes.json`` compares against (a version, directory, zip or git
     revision); by default the registry's previous version.
     """
+    from ..core.locate import refuse_installed
+
     package_dir = Path(package_dir).resolve()
+    out = refuse_installed(Path(out_dir) if out_dir is not None else package_dir / "dist", "release")
     name, contents = release_contents(package_dir, check=check, previous=previous)
-    out = Path(out_dir) if out_dir is not None else package_dir / "dist"
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.zip"
     tmp = target.with_suffix(".zip.part")
@@ -204,9 +206,10 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
     is refused (a published version is immutable; make a new version instead).
     """
     from ..core.metadata import read_metadata
+    from ..core.locate import refuse_installed
     from ..core.registry import read_registry, release_from_archive, write_registry
 
-    package_dir = Path(package_dir).resolve()
+    package_dir = refuse_installed(package_dir, "release")
     meta = read_metadata(package_dir)
     date = _require_dated(package_dir, meta.version)
     registry = read_registry(package_dir)
@@ -236,12 +239,14 @@ def _cmd_release(args) -> int:
     import sys
 
     from ..core.extras import require
-    from ..core.locate import find_package_dir
+    from ..core.locate import refuse_installed, writable_package_dir
     from ..core.registry import sha256_file
     from ..validation import ValidationError
 
+    package_dir = writable_package_dir(args.dir, "release")
+    if args.out is not None:
+        refuse_installed(args.out, "release")
     require("build", "release")  # it checks that the generated files are current and that the package validates
-    package_dir = find_package_dir(args.dir)
     try:
         commit = None if args.no_register else release_commit(package_dir)
         path = build_release(package_dir, args.out, previous=args.previous)

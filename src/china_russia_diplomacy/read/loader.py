@@ -37,6 +37,10 @@ def resolve_package_dir(package_dir: str | Path | None, version: str | None = No
         from .version_store import unpacked_archive
 
         return unpacked_archive(p)
+    if not p.exists():
+        what = "release zip" if p.suffix == ".zip" else "package directory"
+        raise FileNotFoundError(f"package_dir={str(package_dir)!r}: no such {what}; give a package directory "
+                                f"(with datapackage.json) or a release zip")
     return p
 
 
@@ -96,6 +100,27 @@ def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str
     return base / rel
 
 
+def _arrow_from_csv(table: str, base: Path):
+    """A table of a package without Parquet twins, read strictly and typed exactly as ``build`` types
+    it for Parquet (same reader, same conversion, same storage types), so both load the same frame."""
+    from ..core.convert import to_arrow
+    from ..core.csvfile import read_raw
+    from ..core.metadata import metadata_from_descriptor
+    from ..core.parquet_io import to_storage
+
+    spec = metadata_from_descriptor(_descriptor(base)).table(table)
+    raw, findings = read_raw(path(table, "csv", base), spec)
+    typed, more = to_arrow(raw, spec) if raw is not None else (None, [])
+    problem = str((findings + more)[0]) if findings or more else None
+    if problem is None:
+        try:
+            return to_storage(typed, spec)
+        except ValueError as exc:  # a value outside a code list
+            problem = str(exc)
+    raise ValueError(f"{table}: the CSV of {base} does not read as its schema says ({problem}); "
+                     f"run: china-russia-diplomacy validate {base}")
+
+
 def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None = None, *, version: str | None = None):
     """Load one table, typed.
 
@@ -122,9 +147,16 @@ def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None
 
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    if backend == "polars":
+        from ..core.extras import require
+
+        require("polars", "load(..., backend='polars')")  # one line naming the extra, not a bare ModuleNotFoundError
     base = resolve_package_dir(package_dir, version)
-    # ParquetFile, not read_table: read_table imports pyarrow.dataset (~15 ms of a cold start).
-    arrow = pq.ParquetFile(path(table, "parquet", base)).read()
+    if "parquet" in _resource(table, base):
+        # ParquetFile, not read_table: read_table imports pyarrow.dataset (~15 ms of a cold start).
+        arrow = pq.ParquetFile(path(table, "parquet", base)).read()
+    else:  # a CSV-only package (export --format csv): typed the way build types the CSV
+        arrow = _arrow_from_csv(table, base)
     descriptor = _descriptor(base)
     label = (descriptor.get("name", ""), descriptor.get("version", ""), table)
     if backend == "arrow":
@@ -143,12 +175,16 @@ def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None,
 
 
 def verify(package_dir: str | Path | None = None) -> list[str]:
-    """Re-hash every shipped CSV and Parquet file against ``datapackage.json``.
+    """Re-hash every shipped file: the CSV and Parquet files against ``datapackage.json`` and, for the
+    installed wheel, every file it shipped (``CITATION.cff``, ``releases.json``, schemas, articles, the
+    descriptor itself) against the wheel's RECORD.
 
-    Returns an empty list when everything matches; otherwise one message per file that is missing or
-    whose SHA-256 or size differs (a tampered or truncated file). Use :func:`check` to raise instead.
+    Returns an empty list when everything matches; otherwise one message per file that is missing,
+    added after installation, or whose SHA-256 or size differs (a tampered, truncated or regenerated
+    file). Use :func:`check` to raise instead.
     """
     from ..core.integrity import file_problems
+    from .installed_files import record_problems
 
     base = resolve_package_dir(package_dir)
     problems = []
@@ -160,7 +196,8 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
             # make verify() vouch for a file outside it.
             if entry:
                 problems += [f"{entry.get('path')}: {detail}" for _, detail in file_problems(base, entry)]
-    return problems
+    reported = {message.split(":", 1)[0] for message in problems}
+    return problems + [m for m in record_problems(base) if m.split(":", 1)[0] not in reported]
 
 
 def check(package_dir: str | Path | None = None) -> None:

@@ -212,9 +212,9 @@ def _obtain_archive(release: Release, source: str | None) -> Path:
     if not urls:
         raise VersionError(
             f"cannot get {release.version}: nothing is cached in {cache_dir()}, releases.json lists no URL for it "
-            f"and {MIRROR_ENV} is not set. Get {release.archive} (SHA-256 {release.sha256}; it can be rebuilt with "
-            f"`china-russia-diplomacy release` at commit {release.commit}) and run "
-            f"`china-russia-diplomacy fetch {release.version} --from PATH_OR_URL`")
+            f"and {MIRROR_ENV} is not set. Get {release.archive} (SHA-256 {release.sha256}), or rebuild it from "
+            f"commit {release.commit} in a checkout of the repository with: python scripts/rebuild_release.py "
+            f"{release.version} (RELEASING.md), then run: china-russia-diplomacy fetch {release.version} --from PATH_OR_URL")
     failures = []
     for url in urls:
         try:

@@ -137,6 +137,12 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     package_dir = Path(package_dir).resolve()
     report = Report(str(package_dir), layers=["frictionless", "pandera", "rules", "files"] if with_descriptor
                     else ["pandera", "rules", "files"])
+    if not (package_dir / "datapackage.json").is_file() and not (package_dir / "schemas" / "package.json").is_file():
+        # One cause, one finding: every layer would otherwise report the same absence in its own words.
+        report.extend([Finding("files", "package", None, None, None, "descriptor-missing",
+                               f"no data package here: {package_dir} has neither datapackage.json nor schemas/package.json; "
+                               f"pass a package directory (a checkout, an unpacked release, a CSV export)")])
+        return report
     frictionless_job = start_frictionless(package_dir) if with_descriptor else None
     try:
         try:

@@ -51,7 +51,7 @@ def _cmd_check(args) -> int:
         for p in problems:
             print(f"error: {p}", file=sys.stderr)
     else:
-        print(f"ok: {d.old_version} -> {d.new_version} is a {d.actual_bump} bump; the changes require {d.required_bump}")
+        print(f"ok: {d.summary()}")
     return 1 if problems else 0
 
 

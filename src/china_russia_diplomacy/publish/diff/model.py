@@ -75,6 +75,22 @@ class PackageDiff:
     def actual_bump(self) -> str:
         return version_bump(self.old_version, self.new_version)
 
+    def summary(self) -> str:
+        """One line in words a reader understands: "no change" rather than "a none bump"."""
+        required, actual = self.required_bump, self.actual_bump
+        changed = any(not t.empty for t in self.tables) or self.schema_changes or self.data_changes
+        if required == "none":
+            needs = "the changes need no new version number" if changed else "no change in data or schemas"
+        else:
+            needs = f"the changes require a {required} version bump"
+        if actual == "none":
+            is_ = "the version number is the same"
+        elif actual == "downgrade":
+            is_ = "the version number goes down"
+        else:
+            is_ = f"the version number is a {actual} bump"
+        return f"{self.old_version} -> {self.new_version}: {needs}; {is_}"
+
     def problems(self) -> list[str]:
         """Why the new version is not acceptable as a successor of the old one (empty: it is)."""
         out = []

@@ -8,7 +8,7 @@ from .model import PackageDiff
 
 
 def render_text(d: PackageDiff, max_cells: int = 200) -> str:
-    lines = [f"{d.old_version} -> {d.new_version}: requires a {d.required_bump} bump (this is a {d.actual_bump} bump)"]
+    lines = [d.summary()]
     if d.schema_changes:
         lines.append("")
         lines.append("schema changes:")

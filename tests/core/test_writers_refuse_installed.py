@@ -1,0 +1,90 @@
+"""Write commands never write into an installed package (issue 18).
+
+Regression: ``china-russia-diplomacy build`` run in an empty folder fell back to the installed data and
+regenerated files inside site-packages (CITATION.cff lost its date, so ``cite()`` printed "(n.d.)").
+Here a fake site-packages stands in for pip's copy; the fresh-venv test in
+tests/read/test_installed_copy.py checks the real one byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from china_russia_diplomacy.cli import main
+from china_russia_diplomacy.core import locate
+from china_russia_diplomacy.core.locate import InstalledPackageError, writable_package_dir
+
+
+@pytest.fixture()
+def fake_site_packages(tmp_path, monkeypatch, repo) -> Path:
+    """A copy of the package inside a directory the guard treats as pip's site-packages."""
+    site = tmp_path / "site-packages"
+    installed = site / "china_russia_diplomacy" / "_package"
+    installed.parent.mkdir(parents=True)
+    shutil.copytree(repo, installed, ignore=shutil.ignore_patterns(".git", ".venv", "src", "tests", "dist", "build",
+                                                                   "*.egg-info", ".import_linter_cache"))
+    monkeypatch.setattr(locate, "_installed_roots", lambda: [site.resolve()])
+    monkeypatch.setenv(locate.ENV_VAR, str(installed))
+    return installed
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_build_in_an_empty_folder_refuses_instead_of_rebuilding_the_installed_copy(fake_site_packages, tmp_path,
+                                                                                  monkeypatch, capsys):
+    before = _hashes(fake_site_packages)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "build refused" in err and "pass DIR" in err, err
+    assert _hashes(fake_site_packages) == before
+
+
+@pytest.mark.parametrize("argv", [["build", "{pkg}"], ["release", "{pkg}"], ["release", "{pkg}", "--no-register"]])
+def test_a_writer_pointed_at_the_installed_copy_refuses_before_writing(fake_site_packages, tmp_path, monkeypatch,
+                                                                        capsys, argv):
+    before = _hashes(fake_site_packages)
+    monkeypatch.chdir(tmp_path)
+    assert main([a.format(pkg=fake_site_packages) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert "is the installed package" in err and err.count("\n") == 1, err
+    assert _hashes(fake_site_packages) == before
+
+
+def test_export_into_the_installed_copy_is_refused(fake_site_packages, tmp_path, monkeypatch, capsys):
+    before = _hashes(fake_site_packages)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--format", "json", "--output", str(fake_site_packages / "json")]) == 2
+    assert "export refused" in capsys.readouterr().err
+    assert _hashes(fake_site_packages) == before
+
+
+def test_export_and_validate_still_read_the_installed_copy(fake_site_packages, tmp_path, monkeypatch):
+    """Reading commands keep falling back to the installed data: only writing into it is refused."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--format", "json", "--output", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "events.json").is_file()
+
+
+def test_build_api_refuses_the_installed_copy_too(fake_site_packages):
+    from china_russia_diplomacy.build.pipeline import build
+
+    before = _hashes(fake_site_packages)
+    with pytest.raises(InstalledPackageError, match="build refused"):
+        build(fake_site_packages)
+    assert _hashes(fake_site_packages) == before
+
+
+def test_a_checkout_or_a_named_folder_of_ones_own_is_writable(repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(repo / "data")
+    assert writable_package_dir(None, "build") == repo.resolve()
+    assert writable_package_dir(tmp_path, "build") == tmp_path.resolve()

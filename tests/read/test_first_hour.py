@@ -1,0 +1,67 @@
+"""What a reader meets in the first hour at the command line and in the first errors (issue 18)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import china_russia_diplomacy as crd
+from china_russia_diplomacy.cli import main, parser
+from china_russia_diplomacy.core import extras
+
+
+def _subcommands() -> list[str]:
+    import argparse
+
+    [sub] = [a for a in parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(sub.choices)
+
+
+def test_version_flag_prints_the_library_version_and_where_its_data_is(capsys):
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"china-russia-diplomacy {crd.__version__} (data: ")
+
+
+def test_no_arguments_prints_the_commands_and_where_to_start_not_only_a_usage_line(capsys):
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    for command in _subcommands():
+        assert re.search(rf"^\s+{re.escape(command)}\b", out, re.M), command
+    assert "Start here" in out and "cite" in out
+
+
+@pytest.mark.parametrize("command", [None, *_subcommands()])
+def test_help_text_has_no_rest_markup(command, capsys):
+    """Regression: --help showed docstrings' raw ``code`` backticks."""
+    with pytest.raises(SystemExit):
+        main(["--help"] if command is None else [command, "--help"])
+    out = capsys.readouterr().out
+    assert "`" not in out and ":func:" not in out, out
+
+
+def test_polars_backend_without_polars_names_the_extra(monkeypatch):
+    """Regression: load(backend='polars') without polars ended in a bare ModuleNotFoundError."""
+    monkeypatch.setattr(extras, "missing", lambda extra: ["polars"] if extra == "polars" else [])
+    with pytest.raises(extras.MissingExtra, match=r"pip install 'china-russia-diplomacy\[polars\]'"):
+        crd.load("events", backend="polars")
+
+
+def test_a_missing_zip_is_named_as_such(tmp_path):
+    """Regression: package_dir='missing.zip' reported '.../missing.zip/datapackage.json'."""
+    with pytest.raises(FileNotFoundError) as err:
+        crd.load("events", package_dir=tmp_path / "missing.zip")
+    message = str(err.value)
+    assert "missing.zip" in message and "no such release zip" in message and "datapackage.json'" not in message
+
+
+def test_version_error_hint_names_a_recipe_that_exists():
+    """The hint for an archive nobody hosts names the rebuild script, which must exist as written."""
+    from pathlib import Path
+
+    from china_russia_diplomacy.read import version_store
+
+    source = Path(version_store.__file__).read_text(encoding="utf-8")
+    [script] = re.findall(r"python (scripts/\w+\.py)", source)
+    assert (Path(__file__).resolve().parents[2] / script).is_file()
