@@ -65,3 +65,17 @@ def test_version_error_hint_names_a_recipe_that_exists():
     source = Path(version_store.__file__).read_text(encoding="utf-8")
     [script] = re.findall(r"python (scripts/\w+\.py)", source)
     assert (Path(__file__).resolve().parents[2] / script).is_file()
+
+
+def test_readme_cites_exactly_what_cite_prints(repo):
+    """Regression: the README's hand-written citation said 'version 1.0.0' while 1.1.0 was installed."""
+    text = (repo / "README.md").read_text(encoding="utf-8")
+    block = text.split("<!-- cite:start", 1)[1].split("<!-- cite:end -->", 1)[0]
+    assert crd.cite("apa", package_dir=repo) in block
+    assert crd.cite("bibtex", package_dir=repo).strip() in block
+
+
+def test_readme_first_screen_says_what_the_data_is_how_to_get_it_and_how_to_cite_it(repo):
+    first_screen = "\n".join((repo / "README.md").read_text(encoding="utf-8").splitlines()[:50])
+    assert "What it is not" in first_screen and "Get it" in first_screen
+    assert "## Cite" in first_screen and crd.cite("apa", package_dir=repo) in first_screen
