@@ -63,7 +63,7 @@ def test_version_error_hint_names_a_recipe_that_exists():
     from china_russia_diplomacy.read import version_store
 
     source = Path(version_store.__file__).read_text(encoding="utf-8")
-    [script] = re.findall(r"python (scripts/\w+\.py)", source)
+    [script] = set(re.findall(r"python (scripts/\w+\.py)", source))
     assert (Path(__file__).resolve().parents[2] / script).is_file()
 
 
@@ -79,3 +79,24 @@ def test_readme_first_screen_says_what_the_data_is_how_to_get_it_and_how_to_cite
     first_screen = "\n".join((repo / "README.md").read_text(encoding="utf-8").splitlines()[:50])
     assert "What it is not" in first_screen and "Get it" in first_screen
     assert "## Cite" in first_screen and crd.cite("apa", package_dir=repo) in first_screen
+
+
+def test_versions_says_where_each_version_can_be_had_from_and_when_nowhere(version_cache, monkeypatch, capsys):
+    """Regression: versions did not say that a version cannot be downloaded from anywhere."""
+    from china_russia_diplomacy.read import version_store
+
+    registered = [r.version for r in version_store.registry().releases]
+    assert main(["versions"]) == 0
+    out = capsys.readouterr().out
+    for version in registered:
+        line = next(ln for ln in out.splitlines() if ln.startswith(version + " "))
+        assert line.rstrip().endswith("nowhere (no copy here, no URL)"), line
+    assert "not downloadable from anywhere yet" in out and "scripts/rebuild_release.py" in out
+    monkeypatch.setenv("CRD_RELEASES_URL", "http://127.0.0.1:9/mirror")
+    assert main(["versions", "--json"]) == 0
+    import json
+
+    rows = {r["version"]: r for r in json.loads(capsys.readouterr().out)}
+    for version in registered:
+        assert rows[version]["available_from"] == [f"http://127.0.0.1:9/mirror/china-russia-diplomacy-{version}.zip"]
+    assert rows[crd.__version__]["available_from"][0] == "installed"

@@ -104,6 +104,16 @@ def is_cached(version: str) -> bool:
     return release is not None and (_root(release) / "datapackage.json").is_file()
 
 
+def available_from(release: Release, installed: bool, cached: bool) -> list[str]:
+    """Where ``release`` can be had from on this machine, in the order loading tries them; ``[]`` when
+    nowhere (the ``versions`` command then says how to rebuild it)."""
+    where = ["installed"] if installed else []
+    if cached:
+        where.append("cache")
+    where += candidate_urls(release)
+    return where
+
+
 def versions() -> list[dict[str, Any]]:
     """Every registered version, oldest first: its date, commit, archive name and SHA-256, the URLs it is
     published at, whether it is the ``installed`` one and whether it is ``cached`` locally. An installed
@@ -112,12 +122,14 @@ def versions() -> list[dict[str, Any]]:
     installed = installed_version()
     out = []
     for r in registry().releases:
+        cached = is_cached(r.version)
         out.append({"version": r.version, "date": r.date, "commit": r.commit, "archive": r.archive,
                     "sha256": r.sha256, "urls": list(r.urls), "registered": True,
-                    "installed": r.version == installed, "cached": is_cached(r.version)})
+                    "installed": r.version == installed, "cached": cached,
+                    "available_from": available_from(r, r.version == installed, cached)})
     if installed and installed not in [v["version"] for v in out]:
         out.append({"version": installed, "date": None, "commit": None, "archive": None, "sha256": None, "urls": [],
-                    "registered": False, "installed": True, "cached": False})
+                    "registered": False, "installed": True, "cached": False, "available_from": ["installed"]})
     return out
 
 
@@ -310,7 +322,7 @@ def unpacked_archive(path: str | os.PathLike[str]) -> Path:
 
 
 def register(subparsers) -> None:
-    v = subparsers.add_parser("versions", help="list the registered versions: which is installed, which are cached")
+    v = subparsers.add_parser("versions", help="list the registered versions and where each can be had from (installed, cache, URLs)")
     v.add_argument("--json", action="store_true", help="machine-readable output")
     v.set_defaults(func=_cmd_versions)
 
@@ -326,11 +338,18 @@ def _cmd_versions(args) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"{'version':<10} {'date':<11} {'installed':<10} {'cached':<7} commit")
+    print(f"{'version':<10} {'date':<11} {'commit':<15} available from")
+    nowhere = []
     for r in rows:
-        print(f"{r['version']:<10} {r['date'] or '-':<11} {'yes' if r['installed'] else '':<10} "
-              f"{'yes' if r['cached'] else '':<7} {r['commit'][:12] if r['commit'] else 'not registered'}")
+        where = ", ".join(r["available_from"]) or "nowhere (no copy here, no URL)"
+        if not r["available_from"]:
+            nowhere.append(r["version"])
+        print(f"{r['version']:<10} {r['date'] or '-':<11} {r['commit'][:12] if r['commit'] else 'not registered':<15} {where}")
     print(f"cache: {cache_dir()}")
+    if nowhere:
+        print(f"{', '.join(nowhere)}: not downloadable from anywhere yet; get the archive from someone who has it "
+              f"(fetch VERSION --from FILE), set {MIRROR_ENV}, or rebuild it in a checkout with: "
+              f"python scripts/rebuild_release.py VERSION")
     return 0
 
 
