@@ -11,8 +11,8 @@ from __future__ import annotations
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # CITATION.cff: cite() of a wheel; releases.json: the registry, so an installed wheel knows every
-# published version (and its hashes) offline.
-SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff", "releases.json")
+# published version (and its hashes) offline; history/: every registered version rebuilt offline (read/history.py).
+SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff", "releases.json", "history")
 
 
 class DataPackageHook(BuildHookInterface):

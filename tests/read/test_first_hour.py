@@ -83,20 +83,28 @@ def test_readme_first_screen_says_what_the_data_is_how_to_get_it_and_how_to_cite
 
 def test_versions_says_where_each_version_can_be_had_from_and_when_nowhere(version_cache, monkeypatch, capsys):
     """Regression: versions did not say that a version cannot be downloaded from anywhere."""
-    from china_russia_diplomacy.read import version_store
+    import json
 
-    registered = [r.version for r in version_store.registry().releases]
+    from china_russia_diplomacy.read import history, version_store
+
+    registered = [r.version for r in version_store.registry().releases if r.version != crd.__version__]
+    assert main(["versions", "--json"]) == 0
+    rows = {r["version"]: r for r in json.loads(capsys.readouterr().out)}
+    for version in registered:
+        assert rows[version]["available_from"] == ["shipped history"], rows[version]
+    monkeypatch.setenv("CRD_RELEASES_URL", "http://127.0.0.1:9/mirror")
+    assert main(["versions", "--json"]) == 0
+    rows = {r["version"]: r for r in json.loads(capsys.readouterr().out)}
+    for version in registered:
+        assert rows[version]["available_from"] == ["shipped history",
+                                                   f"http://127.0.0.1:9/mirror/china-russia-diplomacy-{version}.zip"]
+    assert rows[crd.__version__]["available_from"][0] == "installed"
+    # a copy without the history and without any URL: nowhere, and the way out is said
+    monkeypatch.delenv("CRD_RELEASES_URL")
+    monkeypatch.setattr(history, "carries", lambda package_dir, version: False)
     assert main(["versions"]) == 0
     out = capsys.readouterr().out
     for version in registered:
         line = next(ln for ln in out.splitlines() if ln.startswith(version + " "))
         assert line.rstrip().endswith("nowhere (no copy here, no URL)"), line
     assert "not downloadable from anywhere yet" in out and "scripts/rebuild_release.py" in out
-    monkeypatch.setenv("CRD_RELEASES_URL", "http://127.0.0.1:9/mirror")
-    assert main(["versions", "--json"]) == 0
-    import json
-
-    rows = {r["version"]: r for r in json.loads(capsys.readouterr().out)}
-    for version in registered:
-        assert rows[version]["available_from"] == [f"http://127.0.0.1:9/mirror/china-russia-diplomacy-{version}.zip"]
-    assert rows[crd.__version__]["available_from"][0] == "installed"

@@ -24,6 +24,15 @@ from china_russia_diplomacy.core.registry import VersionError, read_registry, re
 V1 = "1.0.0"
 
 
+@pytest.fixture(autouse=True)
+def _downloads_only(monkeypatch):
+    """These tests exercise downloads, mirrors and the cache; the shipped history (which would serve every
+    registered version offline before any download) is tested in test_history.py."""
+    from china_russia_diplomacy.read import history
+
+    monkeypatch.setattr(history, "carries", lambda package_dir, version: False)
+
+
 def _files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file()) if directory.exists() else []
 

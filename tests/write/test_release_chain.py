@@ -103,8 +103,9 @@ def test_release_refuses_to_change_a_registered_version_or_to_register_uncommitt
 
     _git(pkg, "commit", "-qam", "edit after release")
     assert cli.main(["release", str(pkg), "--out", str(tmp_path / "changed")]) == 1
-    assert "already registered" in capsys.readouterr().err
-    assert list((tmp_path / "changed").glob("*.zip")) == [], "a refused archive must not lie around"
+    err = capsys.readouterr().err
+    assert "already published" in err and "bump the version" in err, err
+    assert not (tmp_path / "changed").exists(), "refused before writing anything (issue 15: no wrong archive under a published name)"
     assert (pkg / "releases.json").read_bytes() == registered
 
 

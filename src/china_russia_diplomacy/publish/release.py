@@ -53,6 +53,13 @@ def release_files(package_dir: Path, meta) -> list[str]:
         files.update({t.csv_path, t.parquet_path})
     for directory, pattern in (("schemas", "*.json"), ("schemas/codelists", "*.csv"), ("sources", "*.txt")):
         files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern))
+    # The history of the versions published before this one (read/history.py), as releases.json is cut
+    # to them: the archive of X rebuilt from a later commit with the same data gives the same bytes.
+    from ..core.registry import read_registry, version_key
+
+    earlier = {r.version for r in read_registry(package_dir).releases if version_key(r.version) < version_key(meta.version)}
+    files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / "history").glob("*.json")
+                 if p.stem in earlier)
     for rel in files:
         problem = not_regular(package_dir / rel, package_dir)
         if problem:
@@ -150,12 +157,32 @@ def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *,
     package_dir = Path(package_dir).resolve()
     out = refuse_installed(Path(out_dir) if out_dir is not None else package_dir / "dist", "release")
     name, contents = release_contents(package_dir, check=check, previous=previous)
+    data = archive_bytes(name, contents)
+    _refuse_a_different_published_archive(package_dir, f"{name}.zip", data)  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
     target = out / f"{name}.zip"
     tmp = target.with_suffix(".zip.part")
-    tmp.write_bytes(archive_bytes(name, contents))
+    tmp.write_bytes(data)
     tmp.replace(target)
     return target
+
+
+def _refuse_a_different_published_archive(package_dir: Path, archive: str, data: bytes) -> None:
+    """A version already in ``releases.json`` is published: an archive under its name with other bytes
+    would be taken for it. Refuse (``RuntimeError``) before writing, and say to bump the version."""
+    from ..core.metadata import read_metadata
+    from ..core.registry import read_registry
+
+    version = read_metadata(package_dir).version
+    published = read_registry(package_dir).get(version)
+    if published is None:
+        return
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != published.sha256:
+        raise RuntimeError(
+            f"cannot release: {version} is already published ({published.archive}, SHA-256 {published.sha256}) and "
+            f"this tree packs different bytes (SHA-256 {digest}); nothing was written. A published version never "
+            f"changes: bump the version in schemas/package.json (see check-version {version})")
 
 
 # --- adding the release to the registry ------------------------------------------------------------------

@@ -20,7 +20,7 @@ frictionless or pandera.
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import json
 import os
 import re
@@ -28,7 +28,7 @@ import shutil
 import tempfile
 import zipfile
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ..core.locate import installed_package_dir
@@ -48,6 +48,42 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+class CacheError(VersionError):
+    """The version cache cannot be used: not a directory, not writable, or the disk is full."""
+
+
+_CACHE_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EACCES: "it is not writable",
+    errno.EPERM: "it is not writable",
+    errno.EROFS: "it is on a read-only file system",
+    errno.ENOTDIR: "a part of its path is a file, not a directory",
+    errno.EEXIST: "it is a file, not a directory",
+}
+
+
+def _cache_error(exc: OSError) -> CacheError:
+    """One message naming the cache, the reason and the way out (never a bare errno)."""
+    reason = _CACHE_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    where = cache_dir()
+    setting = f"{CACHE_ENV}={os.environ[CACHE_ENV]}" if os.environ.get(CACHE_ENV) else f"the default cache ({CACHE_ENV} is not set)"
+    return CacheError(f"cannot use the version cache {where} ({setting}): {reason}; set {CACHE_ENV} to a writable "
+                      f"directory with free space, or free space there")
+
+
+def _prepare_cache(directory: Path) -> None:
+    """Create ``directory`` in the cache, or raise :class:`CacheError` saying why it cannot be used."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _cache_error(exc) from None
+    if not directory.is_dir():
+        raise _cache_error(FileExistsError(errno.EEXIST, "not a directory", str(directory)))
+    if not os.access(directory, os.W_OK):
+        raise _cache_error(PermissionError(errno.EACCES, "not writable", str(directory)))
 
 
 def installed_version() -> str | None:
@@ -88,13 +124,18 @@ def _root(release: Release) -> Path:
 
 
 def integrity_problems(root: Path, release: Release) -> list[str]:
-    """Files of an unpacked copy that are missing or differ from the registry's SHA-256 (empty: intact)."""
+    """Files of an unpacked copy that are missing or differ from the registry's SHA-256 (empty: intact).
+    A copy rebuilt from the shipped history may hold Parquet twins this machine's pyarrow wrote with
+    other bytes; those are checked against the hash recorded when they were derived from verified CSVs."""
+    from .history import derived_hashes
+
+    derived = derived_hashes(root)
     out = []
     for rel, expected in sorted(release.files.items()):
         path = root / rel
         if not path.is_file():
             out.append(f"{rel} is missing")
-        elif sha256_file(path) != expected:
+        elif sha256_file(path) not in (expected, derived.get(rel)):
             out.append(f"{rel} differs from the SHA-256 in releases.json")
     return out
 
@@ -107,9 +148,13 @@ def is_cached(version: str) -> bool:
 def available_from(release: Release, installed: bool, cached: bool) -> list[str]:
     """Where ``release`` can be had from on this machine, in the order loading tries them; ``[]`` when
     nowhere (the ``versions`` command then says how to rebuild it)."""
+    from .history import carries
+
     where = ["installed"] if installed else []
     if cached:
         where.append("cache")
+    if not installed and carries(installed_package_dir(), release.version):
+        where.append("shipped history")
     where += candidate_urls(release)
     return where
 
@@ -147,12 +192,59 @@ def package_dir_for(version: str) -> Path:
             return root
         shutil.rmtree(_version_dir(release), ignore_errors=True)
         try:
-            return _install(release, None)
+            return _obtain(release)
         except VersionError as exc:
             raise VersionError(f"the cached copy of {version} in {root} was changed after it was verified "
                                f"({'; '.join(problems[:3])}); it was removed and a fresh copy could not be "
                                f"fetched: {exc}") from None
-    return _install(release, None)
+    return _obtain(release)
+
+
+def _obtain(release: Release) -> Path:
+    """A verified copy of ``release`` in the cache: rebuilt from the history the installed package
+    carries (offline, no download), else downloaded. A history that does not rebuild the registered
+    bytes is refused and the download tried; when both fail the error gives both reasons."""
+    from .history import HistoryError, carries
+
+    if not carries(installed_package_dir(), release.version):
+        return _install(release, None)
+    try:
+        return _install_from_history(release)
+    except HistoryError as exc:
+        try:
+            return _install(release, None)
+        except VersionError as download:
+            raise VersionError(f"cannot rebuild {release.version} from the shipped history ({exc}), and {download}") from None
+
+
+def _install_from_history(release: Release) -> Path:
+    """Rebuild ``release`` from the shipped history into a temporary directory next to its cache entry,
+    check it, then rename it into place (a concurrent process doing the same is harmless)."""
+    from .history import rebuild_version
+
+    final = _version_dir(release)
+    _prepare_cache(final.parent)
+    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".history-{release.version}-"))
+    try:
+        rebuild_version(installed_package_dir(), registry(), release.version, tmp / _root(release).name)
+        problems = integrity_problems(tmp / _root(release).name, release)
+        if problems:
+            from .history import HistoryError
+
+            raise HistoryError(f"the copy of {release.version} rebuilt from the history fails its check: {'; '.join(problems[:3])}")
+        shutil.rmtree(final, ignore_errors=True)
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            root = _root(release)
+            if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
+                return root  # another process rebuilt the same version first
+            raise
+    except OSError as exc:
+        raise _cache_error(exc) from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return _root(release)
 
 
 def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
@@ -163,7 +255,8 @@ def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
         root = _root(release)
         if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
             return root
-    return _install(release, None if source is None else str(source))
+        return _obtain(release)
+    return _install(release, str(source))
 
 
 # --- getting the archive ---------------------------------------------------------------------------------
@@ -178,10 +271,17 @@ def candidate_urls(release: Release) -> list[str]:
     return urls + [u for u in release.urls if u not in urls]
 
 
+# Seconds to wait for a mirror to accept the connection, and then for each read (between any two bytes):
+# a mirror that accepts and never answers ends the download after READ_TIMEOUT, naming the URL.
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 30
+
+
 def _download(url: str, release: Release, target: Path) -> None:
     import pooch
 
-    downloader = pooch.HTTPDownloader(progressbar=False, timeout=60) if url.startswith(("http://", "https://")) else None
+    downloader = (pooch.HTTPDownloader(progressbar=False, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
+                  if url.startswith(("http://", "https://")) else None)
     # pooch streams into a temporary file next to target and moves it into place only if the hash matches.
     pooch.retrieve(url, known_hash=f"sha256:{release.sha256}", fname=target.name, path=target.parent,
                    downloader=downloader, progressbar=False)
@@ -194,20 +294,23 @@ def _copy_local(source: Path, release: Release, target: Path) -> None:
     if digest != release.sha256:
         raise VersionError(f"{source} has SHA-256 {digest}, but releases.json registers {release.sha256} for "
                            f"{release.version}; it is not {release.archive} as published and was not used")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    os.close(fd)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        os.close(fd)
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        raise _cache_error(exc) from None
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
 
 
 def _obtain_archive(release: Release, source: str | None) -> Path:
     """The verified archive in the cache, downloaded or copied when not already there."""
     target = _archive_path(release)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _prepare_cache(target.parent)
     if target.is_file():
         if source is None and sha256_file(target) == release.sha256:
             return target
@@ -238,6 +341,8 @@ def _obtain_archive(release: Release, source: str | None) -> Path:
             else:
                 failures.append(f"{url}: {exc}")
         except OSError as exc:  # requests' errors (connection refused, HTTP 404, a cut transfer) are OSErrors
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise _cache_error(exc) from None  # the cache, not the mirror: trying other URLs will not help
             failures.append(f"{url}: {type(exc).__name__}: {exc}")
     if target.exists() and sha256_file(target) != release.sha256:
         target.unlink()
@@ -251,15 +356,6 @@ def _obtain_archive(release: Release, source: str | None) -> Path:
 # --- unpacking --------------------------------------------------------------------------------------------
 
 
-def _safe_extract(archive: Path, dest: Path) -> None:
-    with zipfile.ZipFile(archive) as zf:
-        for name in zf.namelist():
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or ".." in parts or "\\" in name or ":" in name:
-                raise VersionError(f"{archive}: unsafe member {name!r}; not unpacked")
-        zf.extractall(dest)
-
-
 def _package_root(directory: Path) -> Path:
     for candidate in (directory, *sorted(p for p in directory.iterdir() if p.is_dir())):
         if (candidate / "datapackage.json").is_file():
@@ -270,10 +366,15 @@ def _package_root(directory: Path) -> Path:
 def _install(release: Release, source: str | None) -> Path:
     archive = _obtain_archive(release, source)
     final = _version_dir(release)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".unpack-{release.version}-"))
+    _prepare_cache(final.parent)
     try:
-        _safe_extract(archive, tmp)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".unpack-{release.version}-"))
+    except OSError as exc:
+        raise _cache_error(exc) from None
+    try:
+        from .archive_check import extract_verified
+
+        extract_verified(archive, tmp, release)
         problems = integrity_problems(tmp / _root(release).name, release)
         if problems:
             raise VersionError(f"{archive} does not hold the files releases.json registers for {release.version}: "
@@ -285,6 +386,8 @@ def _install(release: Release, source: str | None) -> Path:
         root = _root(release)
         if isinstance(exc, OSError) and (root / "datapackage.json").is_file() and not integrity_problems(root, release):
             return root  # another process unpacked the same verified archive first
+        if isinstance(exc, OSError) and exc.errno in _CACHE_REASONS:
+            raise _cache_error(exc) from None
         if not isinstance(exc, VersionError):
             raise VersionError(f"cannot unpack {archive}: {exc}") from None
         raise
@@ -293,21 +396,41 @@ def _install(release: Release, source: str | None) -> Path:
 
 @lru_cache(maxsize=16)
 def _unpacked_zip(path: str, mtime_ns: int, size: int, cache: str) -> Path:
+    """Unpack a zip handed to ``package_dir=`` once into the cache, keyed by its SHA-256, after every check
+    of :mod:`.archive_check`; a copy already there is re-hashed against its descriptor (streamed)."""
+    from .archive_check import ArchiveError, extract_verified, verify_unpacked
+
+    if not zipfile.is_zipfile(path):
+        raise ArchiveError(f"{path}: not a zip file, or cut short; get the archive again")
     digest = sha256_file(path)
     dest = Path(cache) / "zips" / digest[:32]
-    with zipfile.ZipFile(path) as zf:
-        expected = {name: hashlib.sha256(zf.read(name)).hexdigest() for name in zf.namelist() if not name.endswith("/")}
-    if dest.is_dir() and all((dest / n).is_file() and sha256_file(dest / n) == h for n, h in expected.items()):
-        return _package_root(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".unpack-"))
+    if dest.is_dir():
+        try:
+            root = _package_root(dest)
+            if not verify_unpacked(root):
+                return root
+        except VersionError:
+            pass
+    _prepare_cache(dest.parent)
     try:
-        _safe_extract(Path(path), tmp)
+        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".unpack-"))
+    except OSError as exc:
+        raise _cache_error(exc) from None
+    try:
+        root = extract_verified(Path(path), tmp)
+        rel = root.relative_to(tmp)
         shutil.rmtree(dest, ignore_errors=True)
-        os.replace(tmp, dest)
+        try:
+            os.replace(tmp, dest)
+        except OSError:
+            if dest.is_dir() and not verify_unpacked(dest / rel):
+                return dest / rel  # another process unpacked the same zip first
+            raise
+    except OSError as exc:
+        raise _cache_error(exc) if exc.errno in _CACHE_REASONS else VersionError(f"cannot unpack {path}: {exc}") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return _package_root(dest)
+    return dest / rel
 
 
 def unpacked_archive(path: str | os.PathLike[str]) -> Path:

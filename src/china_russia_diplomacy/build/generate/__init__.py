@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import citation, codebook, croissant, readme, timeline
+from . import citation, codebook, croissant, history, readme, timeline
 
 Generator = Callable[..., dict[str, bytes]]
 
@@ -21,4 +21,5 @@ GENERATORS: dict[str, Generator] = {
     "codebook": codebook.generate,  # docs/codebook.md
     "citation": citation.generate,  # CITATION.cff and .zenodo.json
     "croissant": croissant.generate,  # croissant.json
+    "history": history.generate,  # history/<version>.json: every registered version rebuilt from the data
 }

@@ -120,17 +120,22 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
     directory that is removed afterwards.
     """
     path = Path(spec)
+    if str(spec) == ".":
+        # "." is the package around the cwd (a checkout or a folder in it), else the installed package,
+        # as for validate: `diff 1.0.0 .` from an empty folder compares with what pip installed.
+        from ...core.locate import find_package_dir
+
+        yield find_package_dir(None)
+        return
     if path.is_dir():
         yield _package_root(path.resolve())
         return
     if path.is_file() and zipfile.is_zipfile(path):
+        from ...read.archive_check import extract_verified
+
         with tempfile.TemporaryDirectory(prefix="crd-diff-") as tmp:
-            with zipfile.ZipFile(path) as zf:
-                for name in zf.namelist():
-                    if name.startswith("/") or ".." in Path(name).parts:
-                        raise ValueError(f"{path}: unsafe member {name!r}")
-                zf.extractall(tmp)
-            yield _package_root(Path(tmp))
+            extract_verified(path, Path(tmp) / "zip")  # checked before trusted: hashes, links, size (issue 15)
+            yield _package_root(Path(tmp) / "zip")
         return
     from ...core.registry import is_version
 

@@ -1,0 +1,101 @@
+"""Build generator: ``history/<version>.json``, the reverse patches that rebuild every registered version.
+
+The format and the reader are in :mod:`china_russia_diplomacy.read.history`. This side computes the
+patches: for each version in ``releases.json``, newest first, the line patches from the files of the
+state after it (the current data for the newest, else the next registered version) to its own files.
+
+Where the registered versions' files come from, in order:
+
+1. the history already in the tree, applied to the current data and checked against the registry
+   (no git needed: this is what happens in an exported release tree, in CI and whenever the data
+   has not changed since the last build, and it reproduces the same bytes);
+2. otherwise git: each version's files at its registered commit (``git cat-file``), checked against the
+   registry (after an edit of the data in a checkout);
+3. otherwise (a scratch copy with edited data and no git) the history files are left as they are: they
+   no longer apply to this data, and a reader refuses them rather than serving a wrong version.
+
+Every patch between two registered versions is therefore the same bytes at every build; only the
+newest one follows the data.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from ...core.line_patch import make_patch
+from ...core.registry import Registry, read_registry, version_key
+from ...read.history import (EXTRA_FILES, FORMAT, HISTORY_DIR, Files, HistoryError, chain, check_release,
+                             older_releases, tracked_paths)
+
+
+def _current(ctx) -> Files:
+    """The current data as this build writes it (descriptor and citation from the outputs computed so far)."""
+    descriptor = json.loads(ctx.outputs["datapackage.json"])
+    present = {p for p in EXTRA_FILES if p in ctx.outputs or (ctx.package_dir / p).is_file()}
+    files = {}
+    for rel in tracked_paths(descriptor, present):
+        files[rel] = ctx.outputs[rel] if rel in ctx.outputs else (ctx.package_dir / rel).read_bytes()
+    return files
+
+
+def _git_blob(package_dir: Path, commit: str, rel: str) -> bytes | None:
+    proc = subprocess.run(["git", "-C", str(package_dir), "cat-file", "blob", f"{commit}:{rel}"], capture_output=True)
+    return proc.stdout if proc.returncode == 0 else None
+
+
+def _from_git(package_dir: Path, registry: Registry) -> dict[str, Files] | None:
+    """Every registered version's files read from its commit and checked; None without git or a commit."""
+    out: dict[str, Files] = {}
+    for release in registry.releases:
+        descriptor_bytes = _git_blob(package_dir, release.commit, "datapackage.json")
+        if descriptor_bytes is None:
+            return None
+        descriptor = json.loads(descriptor_bytes)
+        files: Files = {"datapackage.json": descriptor_bytes}
+        for rel in tracked_paths(descriptor, set(EXTRA_FILES)):
+            if rel not in files:
+                blob = _git_blob(package_dir, release.commit, rel)
+                if blob is not None:
+                    files[rel] = blob
+        check_release(files, release)
+        out[release.version] = files
+    return out
+
+
+def _states(package_dir: Path, registry: Registry, current: Files) -> dict[str, Files] | None:
+    oldest = registry.releases[0].version
+    try:
+        return chain(package_dir, registry, oldest, start=current)
+    except HistoryError:
+        pass
+    try:
+        return _from_git(package_dir, registry)
+    except (OSError, HistoryError, ValueError):
+        return None
+
+
+def link_bytes(version: str, base_label: str, base: Files, target: Files) -> bytes:
+    link = {"format": FORMAT, "version": version, "base": base_label,
+            "files": {rel: make_patch(base.get(rel), data) for rel, data in sorted(target.items())}}
+    return (json.dumps(link, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def generate(ctx) -> dict[str, bytes]:
+    # Only versions older than the current data: the current data is its own version (no link to itself).
+    registry = Registry(older_releases(read_registry(ctx.package_dir), ctx.meta.version))
+    if not registry.releases:
+        return {}
+    current = _current(ctx)
+    states = _states(ctx.package_dir, registry, current)
+    if states is None:  # case 3 of the module docstring: keep what is there
+        existing = sorted((ctx.package_dir / HISTORY_DIR).glob("*.json"))
+        return {f"{HISTORY_DIR}/{p.name}": p.read_bytes() for p in existing}
+    out = {}
+    base, label = current, f"the current data ({ctx.meta.version})"
+    for release in sorted(registry.releases, key=lambda r: version_key(r.version), reverse=True):
+        target = states[release.version]
+        out[f"{HISTORY_DIR}/{release.version}.json"] = link_bytes(release.version, label, base, target)
+        base, label = target, f"version {release.version}"
+    return out

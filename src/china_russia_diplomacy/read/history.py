@@ -1,0 +1,203 @@
+"""The history the package carries: every registered version rebuilt offline, byte for byte.
+
+A paper cites 1.0.0; its reader has a later version installed and no network. The wheel and every
+release archive carry ``history/<version>.json`` for each version in ``releases.json``: reverse line
+patches (:mod:`china_russia_diplomacy.core.line_patch`) that turn the files of the next newer state
+into that version's files. The newest registered version's patches apply to the package's current
+data; each older version's to the version after it. So the chain runs
+
+    current data --history/1.1.0.json--> 1.1.0 --history/1.0.0.json--> 1.0.0
+
+A patch between two registered versions never changes once both are released; the patch from the
+current data to the newest registered version is a generated file of ``build`` (stale-checked like the
+others), so it follows every edit of the data. What a release adds is the lines that changed.
+
+Each version's rebuilt files are its CSV tables, ``datapackage.json``, ``CITATION.cff`` (for
+``cite(version=)``) and ``schemas/retired_ids.json`` (for ``diff`` and ``check-version``). Every CSV
+and ``datapackage.json`` must have the SHA-256 ``releases.json`` records for that version, and every
+file the SHA-256 its patch records; anything else is refused (:class:`HistoryError`), never served.
+The Parquet twins are rebuilt from the verified CSVs with that version's own schema, by the same
+reader and writer ``build`` uses; when this machine's pyarrow writes other bytes than the registered
+ones, the twin is kept as derived (its own hash recorded next to it) rather than refused, because its
+content is the verified CSV's. The archived articles are copied from the installed package when their
+SHA-256 matches the version's ``sources`` table.
+
+Rebuilding is reading: standard library and pyarrow only (no git, frictionless or pandera).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from ..core.line_patch import PatchError, apply_patch
+from ..core.registry import Registry, Release, VersionError, version_key
+
+HISTORY_DIR = "history"
+FORMAT = 1
+# The files of a version the history rebuilds, besides its CSV tables.
+EXTRA_FILES = ("datapackage.json", "CITATION.cff", "schemas/retired_ids.json")
+DERIVED = ".derived.json"  # in a rebuilt copy: Parquet twins whose bytes differ from the registered ones
+
+Files = dict[str, bytes]
+
+
+class HistoryError(VersionError):
+    """A version cannot be rebuilt from the shipped history, or the rebuild differs from the registry."""
+
+
+def history_path(package_dir: Path, version: str) -> Path:
+    return Path(package_dir) / HISTORY_DIR / f"{version}.json"
+
+
+def tracked_paths(descriptor: dict[str, Any], present: set[str]) -> list[str]:
+    """The files of a version the history carries: every table's CSV and the extra files it has."""
+    paths = {res["path"] for res in descriptor.get("resources", []) if isinstance(res.get("path"), str)}
+    paths |= {p for p in EXTRA_FILES if p in present}
+    return sorted(paths)
+
+
+def current_files(package_dir: Path) -> Files:
+    """The files of the package's current data the newest patch applies to."""
+    package_dir = Path(package_dir)
+    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    present = {p for p in EXTRA_FILES if (package_dir / p).is_file()}
+    return {rel: (package_dir / rel).read_bytes() for rel in tracked_paths(descriptor, present)}
+
+
+def read_link(package_dir: Path, version: str) -> dict[str, Any]:
+    path = history_path(package_dir, version)
+    try:
+        link = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HistoryError(f"the package carries no history for {version} ({path} is missing)") from None
+    except (OSError, ValueError) as exc:
+        raise HistoryError(f"{path} is unreadable: {exc}") from None
+    if link.get("format") != FORMAT or link.get("version") != version or not isinstance(link.get("files"), dict):
+        raise HistoryError(f"{path} is not a history file of version {version} (format {FORMAT})")
+    return link
+
+
+def apply_link(base: Files, link: dict[str, Any]) -> Files:
+    """The files of ``link``'s version from the files of the state after it."""
+    version = link["version"]
+    out: Files = {}
+    for rel, patch in sorted(link["files"].items()):
+        try:
+            out[rel] = apply_patch(base.get(rel), patch, f"{version}: {rel}")
+        except PatchError as exc:
+            raise HistoryError(str(exc)) from None
+    return out
+
+
+def check_release(files: Files, release: Release) -> None:
+    """Every CSV and ``datapackage.json`` the registry hashes for ``release`` is there, byte for byte."""
+    from ..core.line_patch import sha256
+
+    for rel, expected in sorted(release.files.items()):
+        if rel.endswith(".parquet"):
+            continue  # rebuilt from the CSV afterwards, see rebuild_version
+        if rel not in files:
+            raise HistoryError(f"the history of {release.version} does not rebuild {rel}")
+        if sha256(files[rel]) != expected:
+            raise HistoryError(f"the history of {release.version} rebuilds {rel} with SHA-256 {sha256(files[rel])}, "
+                               f"releases.json records {expected}; refused")
+
+
+def older_releases(registry: Registry, current_version: str) -> list[Release]:
+    """The registered versions the history covers: those older than the current data's version (the
+    current data is its own version; a link to itself would change with every registration)."""
+    return [r for r in registry.releases if version_key(r.version) < version_key(current_version)]
+
+
+def chain(package_dir: Path, registry: Registry, down_to: str, start: Files | None = None) -> dict[str, Files]:
+    """Every registered version older than the current data, from the newest down to ``down_to``,
+    rebuilt from the current data (or ``start``) and checked against the registry; ``{version: files}``."""
+    package_dir = Path(package_dir)
+    state = current_files(package_dir) if start is None else start
+    current_version = json.loads(state["datapackage.json"]).get("version", "0.0.0")
+    out: dict[str, Files] = {}
+    for release in sorted(older_releases(registry, current_version), key=lambda r: version_key(r.version), reverse=True):
+        if version_key(release.version) < version_key(down_to):
+            break
+        state = apply_link(state, read_link(package_dir, release.version))
+        check_release(state, release)
+        out[release.version] = state
+    if down_to not in out:
+        raise HistoryError(f"{down_to} is not a registered version")
+    return out
+
+
+def _csv_sha256s(sources_csv: bytes) -> dict[str, str]:
+    rows = csv.DictReader(io.StringIO(sources_csv.decode("utf-8"), newline=""))
+    return {r["file_name"]: r.get("sha256", "") for r in rows if r.get("file_name")}
+
+
+def rebuild_version(package_dir: Path, registry: Registry, version: str, dest: Path) -> None:
+    """Write ``version``'s package into ``dest`` (an empty directory): files from the history, Parquet
+    twins typed from the verified CSVs, the articles from the installed package. Raises HistoryError."""
+    import hashlib
+
+    from ..core.convert import to_arrow
+    from ..core.csvfile import read_raw
+    from ..core.locate import safe_relative
+    from ..core.metadata import metadata_from_descriptor
+    from ..core.parquet_io import parquet_bytes
+
+    release = registry.get(version)
+    if release is None:
+        raise HistoryError(f"{version} is not a registered version")
+    files = chain(package_dir, registry, version)[version]
+    dest = Path(dest)
+    for rel, data in files.items():
+        if not safe_relative(rel):
+            raise HistoryError(f"the history of {version} names an unsafe path {rel!r}")
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_bytes(data)
+    meta = metadata_from_descriptor(json.loads(files["datapackage.json"]))
+    derived: dict[str, str] = {}
+    for spec in meta.tables:
+        raw, findings = read_raw(dest / spec.csv_path, spec)
+        if raw is None or findings:
+            raise HistoryError(f"{version}: {spec.csv_path} does not read as its schema says ({(findings or ['?'])[0]})")
+        table, findings = to_arrow(raw, spec)
+        if findings:
+            raise HistoryError(f"{version}: {spec.csv_path} does not type as its schema says ({findings[0]})")
+        data = parquet_bytes(table, spec)
+        (dest / spec.parquet_path).write_bytes(data)
+        digest = hashlib.sha256(data).hexdigest()
+        if release.files.get(spec.parquet_path) not in (None, digest):
+            derived[spec.parquet_path] = digest
+    if derived:
+        (dest / DERIVED).write_text(json.dumps(derived, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    # The articles the evidence offsets point into (shared by every version; checked by their SHA-256).
+    sources_csv = files.get("data/sources.csv")
+    if sources_csv is not None:
+        for name, digest in _csv_sha256s(sources_csv).items():
+            src = Path(package_dir) / "sources" / name
+            rel = f"sources/{name}"
+            if safe_relative(rel) and src.is_file():
+                data = src.read_bytes()
+                if hashlib.sha256(data).hexdigest() == digest:
+                    (dest / "sources").mkdir(exist_ok=True)
+                    (dest / rel).write_bytes(data)
+
+
+def derived_hashes(root: Path) -> dict[str, str]:
+    """Parquet twins of a rebuilt copy kept with their own hash (see the module docstring)."""
+    path = Path(root) / DERIVED
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return {}
+    return {k: v for k, v in data.items() if k.endswith(".parquet") and isinstance(v, str)}
+
+
+def carries(package_dir: Path, version: str) -> bool:
+    """Whether the package ships history for ``version`` (it may still fail to rebuild it)."""
+    return history_path(package_dir, version).is_file()
