@@ -145,3 +145,53 @@ def test_verify_reports_a_changed_citation_and_a_file_added_to_the_installed_pac
             extra.parent.rmdir()
     assert any(p.startswith("CITATION.cff: ") and "RECORD" in p for p in problems), problems
     assert any(p.startswith("docs/codebook.md: not shipped by the wheel") for p in problems), problems
+
+
+def test_every_registered_version_loads_offline_from_the_wheel_alone(full_env, repo, tmp_path, registered_archive):
+    """Issue 15's acceptance: outside any checkout, no network, an empty cache, only the wheel: every
+    registered version loads cell for cell as its archive (rebuilt from its commit) holds it, and the
+    commands that take a version work; `changelog-entry 1.0.0 1.1.0` prints what 1.1.0's changes.json says."""
+    import json
+    import zipfile
+
+    from china_russia_diplomacy.core.registry import read_registry
+    from china_russia_diplomacy.read.history import older_releases
+
+    py = full_env
+    cli = py.parent / "china-russia-diplomacy"
+    env = outside_env(CRD_CACHE_DIR=str(tmp_path / "cache"), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
+    env.pop("CRD_RELEASES_URL", None)
+    version_now = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    older = [r.version for r in older_releases(read_registry(repo), version_now)]
+    archives = {v: str(registered_archive(v)) for v in older}
+    script = (
+        "import json, sys, china_russia_diplomacy as crd\n"
+        f"archives = {archives!r}\n"
+        "out = {}\n"
+        "for v, archive in archives.items():\n"
+        "    frames = crd.load_all(version=v, backend='arrow')\n"
+        "    same = {t: frames[t].equals(crd.load(t, 'arrow', package_dir=archive)) for t in frames}\n"
+        "    scanned = crd.scan('events', version=v).collect().height\n"
+        "    out[v] = {'same': same, 'scan': scanned, 'rows': frames['events'].num_rows,\n"
+        "              'cite': crd.cite('apa', version=v), 'label': crd.load('events', version=v).attrs['version']}\n"
+        "print(json.dumps(out))\n")
+    proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    for v in older:
+        assert all(out[v]["same"].values()), (v, out[v]["same"])
+        assert out[v]["scan"] == out[v]["rows"] and out[v]["label"] == v and f"Version {v}" in out[v]["cite"]
+    for argv in ([["fetch", v] for v in older] + [["diff", v, "."] for v in older]
+                 + [["check-version", older[-1]], ["changelog-entry", older[-1], "."]]):
+        run = subprocess.run([str(cli), *argv], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
+        assert run.returncode == 0, (argv, run.stdout[-1500:], run.stderr[-1500:])
+    if len(older) >= 2:
+        first, second = older[0], older[1]
+        with zipfile.ZipFile(archives[second]) as zf:
+            changes = zf.read(f"{Path(archives[second]).stem}/changes.json")
+        (tmp_path / "changes.json").write_bytes(changes)
+        recorded = subprocess.run([str(cli), "changelog-entry", "--from-json", "changes.json"], capture_output=True,
+                                  text=True, cwd=tmp_path, env=env)
+        computed = subprocess.run([str(cli), "changelog-entry", first, second], capture_output=True, text=True,
+                                  cwd=tmp_path, env=env)
+        assert computed.returncode == 0 and computed.stdout == recorded.stdout, computed.stderr[-1500:]

@@ -121,6 +121,15 @@ DEFECT_CLASSES: dict[str, str] = {
     "file: hidden character": "a zero-width space, bidi override, line separator, NBSP... in a title",
     "file: link instead of a file": "a CSV replaced by a symlink, an article by a FIFO",
     "file: not what its name says": "a zip or Parquet file saved as .csv; a descriptor that is JSON but no object",
+    # what the read side is handed (issue 15): release zips, caches, downloads, the shipped history
+    "archive: a changed cell, descriptor as published": "one cell of data/events.csv changed in a copy of the 1.0.0 zip, its datapackage.json and SHA256SUMS left as published",
+    "archive: altered and re-hashed": "the same change with the zip's own datapackage.json hashes updated to match",
+    "archive: not a zip, or cut short": "the 1.0.0 zip cut in half; a text file named .zip",
+    "archive: member outside the package": "members '../evil.txt' and '/tmp/evil.txt', and a symbolic link",
+    "archive: zip bomb": "a member inflating to 2 GiB; a table member declaring more bytes than its descriptor",
+    "cache: unusable cache directory": "CRD_CACHE_DIR a file, a directory that is not writable, a full disk",
+    "download: mirror that never answers": "a server on 127.0.0.1 that accepts the connection and sends nothing",
+    "history: altered patch": "a line of history/1.0.0.json changed: the rebuilt file's SHA-256 differs",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
     "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",
