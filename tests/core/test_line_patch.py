@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from china_russia_diplomacy.core.line_patch import PatchError, apply_patch, make_patch
+from china_russia_diplomacy.build.generate.history import make_patch
+from china_russia_diplomacy.core.line_patch import PatchError, apply_patch
 
 lines = st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12), max_size=30)
 

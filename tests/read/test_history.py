@@ -65,7 +65,7 @@ def test_the_history_is_refused_when_the_installed_data_is_not_what_its_patches_
 
 
 def test_what_a_release_adds_is_proportional_to_what_changed():
-    from china_russia_diplomacy.core.line_patch import make_patch
+    from china_russia_diplomacy.build.generate.history import make_patch
 
     header = "id,value,notes\n"
     rows = [f"r{i:06d},{i},a note that is long enough to weigh something in the file\n" for i in range(20000)]

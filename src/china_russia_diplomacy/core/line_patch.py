@@ -2,8 +2,9 @@
 
 The package carries its own history (see :mod:`china_russia_diplomacy.read.history`) as one reverse
 patch per file per registered version, like a version-control pack: what a release adds grows with
-the lines that changed, not with the size of the data. A patch is computed with the standard library's
-:class:`difflib.SequenceMatcher` over the files' lines and stored as JSON-ready operations:
+the lines that changed, not with the size of the data. A patch is computed on the write side
+(:func:`china_russia_diplomacy.build.generate.history.make_patch`, with Google's diff-match-patch) over the
+files' lines and stored as JSON-ready operations:
 
 - ``["=", i, j]``: copy lines ``i:j`` of the base (the newer file);
 - ``["+", [line, ...]]``: insert these lines of the target (the older file).
@@ -11,13 +12,12 @@ the lines that changed, not with the size of the data. A patch is computed with 
 Lines are split on ``\\n`` only, so that ``"\\n".join`` gives back the exact bytes (a CSV cell may hold
 any other line-breaking character). Every patch records the SHA-256 of the base it applies to and of
 the target it must produce: :func:`apply_patch` refuses a wrong base and a result that differs, so a
-rebuilt file is either byte-exact or not served. Standard library only: rebuilding a version is
-reading, and runs on a reader's plain install.
+rebuilt file is either byte-exact or not served. Applying a patch uses the standard library only:
+rebuilding a version is reading, and runs on a reader's plain install.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 from typing import Any
 
@@ -32,22 +32,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _lines(data: bytes) -> list[str]:
+def lines(data: bytes) -> list[str]:
+    """A file's lines as patches count them: split on ``\\n`` only, the last one after the final newline."""
     return data.decode("utf-8").split("\n")
-
-
-def make_patch(base: bytes | None, target: bytes) -> Patch:
-    """The operations that turn ``base`` (``None``: no such file) into ``target``, with both hashes."""
-    old = _lines(base) if base is not None else []
-    new = _lines(target)
-    ops: list[list[Any]] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(["=", i1, i2])
-        elif j2 > j1:  # replace or insert; a plain delete copies nothing
-            ops.append(["+", new[j1:j2]])
-    return {"base_sha256": sha256(base) if base is not None else None, "sha256": sha256(target), "ops": ops}
 
 
 def apply_patch(base: bytes | None, patch: Patch, what: str = "file") -> bytes:
@@ -58,7 +45,7 @@ def apply_patch(base: bytes | None, patch: Patch, what: str = "file") -> bytes:
     if expected_base != actual_base:
         raise PatchError(f"{what}: the history patch applies to a file with SHA-256 {expected_base}, "
                          f"this one has {actual_base}")
-    old = _lines(base) if base is not None else []
+    old = lines(base) if base is not None else []
     out: list[str] = []
     try:
         for op in patch["ops"]:

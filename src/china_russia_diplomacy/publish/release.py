@@ -3,7 +3,8 @@
 The archive holds everything needed to use and re-check the data without this library:
 ``datapackage.json``, the CSVs and their Parquet twins, the schemas (with ``retired_ids.json``), the
 archived source articles the evidence points into, README, licences, CITATION.cff, the codebook, the
-changelog and the datasheet, and a ``SHA256SUMS`` file that ``sha256sum -c SHA256SUMS`` checks.
+changelog and the datasheet, the history of the versions before it (``history/``, see
+:mod:`china_russia_diplomacy.read.history`), and a ``SHA256SUMS`` file that ``sha256sum -c SHA256SUMS`` checks.
 
 It is byte-identical when built twice from the same files: entries are sorted, every entry has the
 timestamp 1980-01-01 00:00:00 (the earliest a zip can record), mode 0644, Unix as creating system and
