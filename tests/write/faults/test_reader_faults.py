@@ -7,7 +7,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import resource
 import shutil
 import socket
 import subprocess
@@ -21,7 +20,6 @@ import pytest
 import china_russia_diplomacy as crd
 from china_russia_diplomacy.core.registry import VersionError
 from china_russia_diplomacy.read import history, version_store
-from china_russia_diplomacy.read.archive_check import ArchiveError
 
 REPO = Path(__file__).resolve().parents[3]
 defect = pytest.mark.defect
