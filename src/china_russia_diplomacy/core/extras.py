@@ -3,7 +3,7 @@
 A reader's plain install carries the read side only (pyarrow, pandas, pyyaml, pooch, platformdirs and
 greenery): loading, scanning, citing, fetching versions and comparing them. The write side's libraries
 come with extras: ``[validate]`` (frictionless, pandera, edtf, pycountry, rich) for ``validate``, and
-``[build]`` (the same plus matplotlib and diff-match-patch) for ``build`` and ``release``. A write-side command run without
+``[build]`` (the same plus matplotlib, diff-match-patch and Jinja2) for ``build`` and ``release``. A write-side command run without
 its extra stops with :class:`MissingExtra` naming the pip command, never with a bare
 ``ModuleNotFoundError`` from deep inside a library.
 """
@@ -17,7 +17,7 @@ DIST = "china-russia-diplomacy"
 # The importable modules each extra brings (what pyproject.toml's extras install).
 EXTRAS: dict[str, tuple[str, ...]] = {
     "validate": ("frictionless", "pandera", "edtf", "pycountry", "rich"),
-    "build": ("frictionless", "pandera", "edtf", "pycountry", "rich", "matplotlib", "diff_match_patch"),
+    "build": ("frictionless", "pandera", "edtf", "pycountry", "rich", "matplotlib", "diff_match_patch", "jinja2"),
     "polars": ("polars",),
     "duckdb": ("duckdb",),
     "xlsx": ("openpyxl",),

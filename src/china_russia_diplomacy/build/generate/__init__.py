@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from . import citation, codebook, croissant, history, readme, timeline
+from . import citation, codebook, croissant, history, readme, site, timeline
 
 Generator = Callable[..., dict[str, bytes]]
 
@@ -22,4 +22,5 @@ GENERATORS: dict[str, Generator] = {
     "citation": citation.generate,  # CITATION.cff and .zenodo.json
     "croissant": croissant.generate,  # croissant.json
     "history": history.generate,  # history/<version>.json: every registered version rebuilt from the data
+    "site": site.generate,  # site/: the static website with the evidence viewer (needs the outputs above)
 }
