@@ -42,8 +42,9 @@ def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[Ta
         after = new.get(table, ([], {}))[1]
         tc = TableChanges(table, sorted(set(after) - set(before)), sorted(set(before) - set(after)))
         for key in sorted(set(after) & set(before)):
-            cells = [(c, before[key].get(c, ""), after[key].get(c, "")) for c in after[key]
-                     if before[key].get(c, "") != after[key].get(c, "")]
+            # columns both versions have (a column added or dropped is a schema change, not a corrected cell)
+            cells = [(c, before[key][c], after[key][c]) for c in after[key]
+                     if c in before[key] and before[key][c] != after[key][c]]
             if cells:
                 tc.changed[key] = cells
         out.append(tc)
