@@ -162,8 +162,11 @@ def test_every_registered_version_loads_offline_from_the_wheel_alone(full_env, r
     env = outside_env(CRD_CACHE_DIR=str(tmp_path / "cache"), http_proxy="http://127.0.0.1:9", https_proxy="http://127.0.0.1:9")
     env.pop("CRD_RELEASES_URL", None)
     version_now = json.loads((repo / "datapackage.json").read_text(encoding="utf-8"))["version"]
-    older = [r.version for r in older_releases(read_registry(repo), version_now)]
+    registry = read_registry(repo)
+    older = [r.version for r in older_releases(registry, version_now)]
     archives = {v: str(registered_archive(v)) for v in older}
+    # once the installed version is itself registered, it too must hold what its archive holds
+    installed_archive = str(registered_archive(version_now)) if registry.get(version_now) else None
     script = (
         "import json, sys, china_russia_diplomacy as crd\n"
         f"archives = {archives!r}\n"
@@ -174,10 +177,16 @@ def test_every_registered_version_loads_offline_from_the_wheel_alone(full_env, r
         "    scanned = crd.scan('events', version=v).collect().height\n"
         "    out[v] = {'same': same, 'scan': scanned, 'rows': frames['events'].num_rows,\n"
         "              'cite': crd.cite('apa', version=v), 'label': crd.load('events', version=v).attrs['version']}\n"
+        f"installed_archive = {installed_archive!r}\n"
+        "if installed_archive:\n"
+        "    frames = crd.load_all(backend='arrow')\n"
+        "    out['installed'] = {t: frames[t].equals(crd.load(t, 'arrow', package_dir=installed_archive)) for t in frames}\n"
         "print(json.dumps(out))\n")
     proc = subprocess.run([str(py), "-c", script], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout)
+    if installed_archive:
+        assert all(out["installed"].values()), out["installed"]
     for v in older:
         assert all(out[v]["same"].values()), (v, out[v]["same"])
         assert out[v]["scan"] == out[v]["rows"] and out[v]["label"] == v and f"Version {v}" in out[v]["cite"]

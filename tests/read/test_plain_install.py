@@ -70,7 +70,11 @@ def test_a_plain_install_loads_cites_and_fetches_a_registered_version(plain, rep
 
 @pytest.mark.slow
 @pytest.mark.parametrize("command, extra", [(["validate"], "validate"), (["build"], "build"), (["release"], "build")])
-def test_a_write_side_command_without_its_extra_names_it_in_one_line(plain, tmp_path, command, extra):
+def test_a_write_side_command_without_its_extra_names_it_in_one_line(plain, tmp_path, repo, command, extra):
+    if command[0] in ("build", "release"):  # in a checkout: outside one they refuse first (see test_installed_copy)
+        import shutil
+
+        shutil.copytree(repo / "schemas", tmp_path / "schemas")
     proc = subprocess.run([str(plain.parent / "china-russia-diplomacy"), *command], capture_output=True, text=True,
                           cwd=tmp_path, env=outside_env())
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -174,6 +174,11 @@ def test_fresh_venv_loads_a_cited_version_from_a_local_mirror_then_offline(wheel
     old = read_registry(repo).releases[0]
     archive = registered_archive(old.version)
     py = venv_with_wheel(wheel, tmp_path)
+    # A wheel released before `old` carries no history for it (the case downloads are still for): remove
+    # the shipped history so that the version must come from the mirror.
+    from wheel_env import site_packages
+
+    shutil.rmtree(site_packages(py) / "china_russia_diplomacy" / "_package" / "history")
     www = tmp_path / "www"
     www.mkdir()
     shutil.copy(archive, www / archive.name)

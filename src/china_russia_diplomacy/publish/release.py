@@ -89,13 +89,19 @@ def archive_bytes(prefix: str, contents: dict[str, bytes]) -> bytes:
 
 
 def check_ready(package_dir: Path) -> None:
-    """Refuse to release a package whose generated files are stale or whose data does not validate."""
+    """Refuse to release a package whose generated files are stale or whose data does not validate.
+
+    Only the generated files the archive carries are compared: the site and the figures are not packed,
+    and the site changes when the version is registered (its versions page), which must not stop the
+    same archive from being built again before that change is committed."""
     from ..build.pipeline import compute_outputs
+    from ..core.metadata import read_metadata
     from ..validation import ValidationError, validate_package
 
     outputs, _ = compute_outputs(package_dir)
-    stale = sorted(rel for rel, data in outputs.items()
-                   if not (package_dir / rel).is_file() or (package_dir / rel).read_bytes() != data)
+    packed = set(release_files(package_dir, read_metadata(package_dir))) | set(REQUIRED)
+    stale = sorted(rel for rel, data in outputs.items() if rel in packed
+                   and (not (package_dir / rel).is_file() or (package_dir / rel).read_bytes() != data))
     if stale:
         raise RuntimeError(f"cannot release: generated files are stale ({', '.join(stale)}); run `china-russia-diplomacy build`")
     report = validate_package(package_dir)

@@ -164,7 +164,12 @@ def _versions(ctx, registry: Registry, states: dict[str, dict[str, bytes]] | Non
     """Registered versions newest first, each with its archive and what changed since the one before."""
     releases = sorted(registry.releases, key=lambda r: version_key(r.version))
     entries = []
-    chain = [(r.version, states.get(r.version) if states else None, r) for r in releases]
+    def files_of(version: str):
+        if version == ctx.meta.version:
+            return current  # the current data is this version (the history covers only older ones)
+        return states.get(version) if states else None
+
+    chain = [(r.version, files_of(r.version), r) for r in releases]
     if ctx.meta.version not in registry.versions:
         chain.append((ctx.meta.version, current, None))
     previous = None
