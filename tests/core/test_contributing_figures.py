@@ -12,10 +12,14 @@ import subprocess
 import sys
 
 
-def test_contributing_states_the_number_of_tests_pytest_collects(repo):
-    text = (repo / "CONTRIBUTING.md").read_text(encoding="utf-8")
-    m = re.search(r"has (\d+) tests and takes about\s+(\d+) minutes", text)
-    assert m, "CONTRIBUTING.md must state the suite's test count and duration"
+def test_readme_and_contributing_state_the_number_of_tests_pytest_collects(repo):
+    stated = {}
+    for name in ("README.md", "CONTRIBUTING.md"):
+        m = re.search(r"has (\d+) tests and takes about\s+(\d+) minutes", (repo / name).read_text(encoding="utf-8"))
+        assert m, f"{name} must state the suite's test count and duration"
+        stated[name] = m
+    m = stated["CONTRIBUTING.md"]
+    assert stated["README.md"].groups() == m.groups(), "README.md and CONTRIBUTING.md state different figures"
     collected = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider"],
                                capture_output=True, text=True, cwd=repo)
     found = re.search(r"(\d+) tests? collected", collected.stdout)
