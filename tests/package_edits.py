@@ -27,3 +27,11 @@ def edit_cell(csv_path: Path, row: int, column: str, value: str) -> None:
     rows[row + 1][rows[0].index(column)] = value
     with open(csv_path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+READABLE_PARTS = ("datapackage.json", "releases.json", "CITATION.cff", "data", "schemas", "sources", "history")
+
+
+def copy_readable_package(src: Path, dest: Path) -> Path:
+    """What an installed package holds for reading old versions: data, descriptor, registry, history."""
+    return copy_parts(src, dest, READABLE_PARTS)

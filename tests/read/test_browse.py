@@ -5,15 +5,12 @@ so that it and its Datasette child are always stopped), and pages are loaded and
 Chromium through chromedriver: a table page lists the rows, a facet on ``event_type`` filters them, the
 search box finds a quote by a phrase of it, and a quote's ``speaker_id`` cell links to the participant.
 
-Chromium is a system package (``apt-get install chromium chromium-driver``; ``.ci/run`` installs it).
-Without it the test is skipped locally with that reason, but fails in CI (``CI=true``), where a
-silent skip would hide a broken web view.
+Chromium comes from tests/chromium.py (skipped locally without it, a failure in CI).
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,29 +21,15 @@ import urllib.request
 
 import pytest
 
+from chromium import chromium_driver, chromium_paths
+
 import china_russia_diplomacy as crd
 from china_russia_diplomacy.core.locate import installed_package_dir
 from china_russia_diplomacy.exports.browse import DATABASE_NAME
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1400,1000",
-)
 STARTUP_TIMEOUT = 60  # seconds for export + Datasette to answer
-
-
-def _chromium() -> tuple[str, str]:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if browser and driver:
-        return browser, driver
-    reason = "headless Chromium not installed (apt-get install chromium chromium-driver)"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason}: required in CI, where .ci/run installs it")
-    pytest.skip(reason)
 
 
 def _free_port() -> int:
@@ -73,7 +56,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> str:
-    _chromium()  # skip (or fail in CI) before starting a server nothing could look at
+    chromium_paths()  # skip (or fail in CI) before starting a server nothing could look at
     port = _free_port()
     log = tmp_path_factory.mktemp("browse") / "browse.log"
     with log.open("wb") as out:
@@ -103,21 +86,8 @@ def server(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    chromium, chromedriver = _chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(30)
-    try:
+    with chromium_driver(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _by_css(driver, selector: str):

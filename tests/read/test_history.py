@@ -51,13 +51,9 @@ def test_a_version_loads_offline_from_the_history_then_from_the_cache(version_ca
 
 def test_the_history_is_refused_when_the_installed_data_is_not_what_its_patches_apply_to(tmp_path, monkeypatch):
     """A copy whose data changed after its history was built (no git to rebuild it) cannot serve old versions."""
-    import shutil
+    from package_edits import copy_readable_package
 
-    package = tmp_path / "pkg"
-    package.mkdir()
-    for part in ("datapackage.json", "releases.json", "CITATION.cff", "data", "schemas", "sources", "history"):
-        src = REPO / part
-        shutil.copytree(src, package / part) if src.is_dir() else shutil.copy(src, package / part)
+    package = copy_readable_package(REPO, tmp_path / "pkg")
     events = package / "data" / "events.csv"
     events.write_bytes(events.read_bytes().replace(b"occurred", b"expected", 1))
     with pytest.raises(HistoryError, match="applies to a file with SHA-256"):

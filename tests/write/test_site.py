@@ -105,32 +105,11 @@ def test_every_article_page_carries_the_copyright_notice_of_license_data():
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    import os
-    import shutil
+    from chromium import chromium_driver
 
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_path = shutil.which("chromedriver")
-    if not (chromium and driver_path):
-        reason = "headless Chromium not installed (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{reason}: required in CI, where .ci/run installs it")
-        pytest.skip(reason)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1300,1000", "--allow-file-access-from-files"):
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-site')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium_driver(tmp_path_factory.mktemp("chromium-site"), console_log=True,
+                         extra_flags=("--allow-file-access-from-files",)) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _open(driver, rel: str):

@@ -249,11 +249,9 @@ def test_a_mirror_that_accepts_and_never_answers_ends_within_the_read_timeout_na
 
 @defect("history: altered patch")
 def test_an_altered_history_patch_is_refused_never_served(tmp_path, version_cache, monkeypatch):
-    package = tmp_path / "pkg"
-    package.mkdir()
-    for part in ("datapackage.json", "releases.json", "CITATION.cff", "data", "schemas", "sources", "history"):
-        src = REPO / part
-        shutil.copytree(src, package / part) if src.is_dir() else shutil.copy(src, package / part)
+    from package_edits import copy_readable_package
+
+    package = copy_readable_package(REPO, tmp_path / "pkg")
     link = package / "history" / "1.0.0.json"
     data = json.loads(link.read_text(encoding="utf-8"))
     patch = data["files"]["data/events.csv"]
