@@ -117,7 +117,8 @@ def _badges(row: dict[str, Any]) -> list[str]:
     for col in INFERRED_BASIS_COLUMNS:
         basis = row.get(col)
         if basis and basis not in ("explicit", "date_line", "undated"):
-            out.append(f"{col.replace('_', ' ')}: {basis} (inferred)")
+            label = col.removesuffix("_basis").replace("_", " ")  # "date", "spoken date", ...
+            out.append(f"{label} inferred" + ("" if basis == "inferred" else f" ({basis})"))
     if row.get("confidence") and row["confidence"] != "high":
         out.append(f"confidence: {row['confidence']}")
     if row.get("translation_basis") == "inferred_from_speaker":
