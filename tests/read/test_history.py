@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,27 @@ def test_what_a_release_adds_is_proportional_to_what_changed():
     size = len(json.dumps(make_patch(base, target)))
     assert size < 0.03 * len(target), f"a 1% change costs {size} bytes of {len(target)}"
     assert len(json.dumps(make_patch(base, base))) < 200
+
+
+def test_the_bytes_the_guides_state_for_the_shipped_history_are_those_of_its_files():
+    """Regression guard for stated figures: README.md and CONTRIBUTING.md give what each release adds to the
+    package; the figures must be those of the committed ``history/`` files, not of an earlier chain."""
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    for version in OLDER:
+        data = (REPO / "history" / f"{version}.json").read_bytes()
+        m = re.search(rf"bytes `history/{re.escape(version)}\.json` adds \([^)]*\) \| ([\d,]+) \(([\d,]+) deflated", contributing)
+        assert m, f"CONTRIBUTING.md states no size for history/{version}.json"
+        raw, packed = (int(g.replace(",", "")) for g in m.groups())
+        assert raw == len(data), f"CONTRIBUTING.md says history/{version}.json has {raw} bytes; it has {len(data)}"
+        assert abs(packed - len(zlib.compress(data, 9))) <= 0.01 * packed, f"deflated size of history/{version}.json"
+    first = (REPO / "history" / f"{OLDER[0]}.json").read_bytes()
+    m = re.search(r"lines that changed: (\d+) KB \(deflated\) for ([\d.]+) → ([\d.]+)", (REPO / "README.md").read_text(encoding="utf-8"))
+    assert m and m.group(3) == OLDER[0], "the README states what the oldest release's history costs"
+    assert int(m.group(1)) == round(len(zlib.compress(first, 9)) / 1000), "README.md's KB figure for the history"
+    # The synthetic 100k-row figure is a benchmark's (scripts/benchmark_history.py): the README repeats CONTRIBUTING's.
+    bench = re.search(r"1% of the rows change one cell \| [\d,]+ bytes \(([\d,]+) deflated\)", contributing)
+    stated = re.search(r"about (\d+) KB for a 100,000-row release", (REPO / "README.md").read_text(encoding="utf-8"))
+    assert bench and stated and int(stated.group(1)) == round(int(bench.group(1).replace(",", "")) / 1000)
 
 
 def test_concurrent_first_loads_of_one_version_all_succeed(tmp_path):
