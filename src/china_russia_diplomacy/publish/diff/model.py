@@ -148,12 +148,3 @@ def version_bump(old: str, new: str) -> str:
     if n[1] > o[1]:
         return "minor"
     return "patch"
-
-
-def primary_key(schema: dict[str, Any]) -> list[str]:
-    pk = schema.get("primaryKey", [])
-    return [pk] if isinstance(pk, str) else list(pk)
-
-
-def row_key(row: dict[str, str], pk: list[str]) -> str:
-    return "|".join(row.get(k, "") for k in pk)

@@ -3,7 +3,8 @@ and ``added_in`` kept honest (new rows carry the new version; an existing row's 
 
 from __future__ import annotations
 
-from .model import CellChange, Change, TableDiff, primary_key, row_key
+from ...core.row_compare import compare_keyed, primary_key, row_key
+from .model import CellChange, Change, TableDiff
 from .versions import Version
 
 
@@ -18,15 +19,11 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
         old_by = {row_key(r, pk): r for r in old_rows}
         new_by = {row_key(r, pk): r for r in new_rows}
         d = TableDiff(table, old_rows=len(old_rows), new_rows=len(new_rows))
-        d.added = sorted(k for k in new_by if k not in old_by)
-        d.removed = sorted(k for k in old_by if k not in new_by)
-        for key in sorted(k for k in new_by if k in old_by):
-            a, b = old_by[key], new_by[key]
-            cells = [CellChange(c, a[c], b[c]) for c in b if c in a and a[c] != b[c]]
-            if cells:
-                d.changed[key] = cells
-                if b.get("notes"):
-                    d.reasons[key] = b["notes"]
+        d.added, d.removed, changed = compare_keyed(old_by, new_by)
+        for key, cells in changed.items():
+            d.changed[key] = [CellChange(*cell) for cell in cells]
+            if new_by[key].get("notes"):
+                d.reasons[key] = new_by[key]["notes"]
         diffs.append(d)
         if d.added:
             changes.append(Change("minor", table, f"{table}: {len(d.added)} row(s) added"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .model import Change, primary_key
+from ...core.row_compare import primary_key
+from .model import Change
 from .versions import Version
 
 

@@ -2,7 +2,7 @@
 
 The versions' files come from the shipped history (every one checked against ``releases.json``, see
 :mod:`china_russia_diplomacy.build.generate.history`); rows are compared by primary key as raw CSV
-strings, as ``diff`` compares them (a test checks these counts against ``diff``).
+strings with the comparison ``diff`` uses (:mod:`china_russia_diplomacy.core.row_compare`).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
+
+from ....core.row_compare import compare_keyed, primary_key, row_key
 
 
 @dataclass
@@ -21,16 +23,15 @@ class TableChanges:
     changed: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # id -> (column, old, new)
 
 
-def _rows(files: dict[str, bytes]) -> dict[str, tuple[list[str], dict[str, dict[str, str]]]]:
-    """``{table: (primary key columns, {row id: row})}`` of one version's files."""
+def _rows(files: dict[str, bytes]) -> dict[str, dict[str, dict[str, str]]]:
+    """``{table: {row key: row}}`` of one version's files."""
     descriptor = json.loads(files["datapackage.json"])
     out = {}
     for res in descriptor.get("resources", []):
-        pk = res["schema"].get("primaryKey", [])
-        pk = [pk] if isinstance(pk, str) else list(pk)
+        pk = primary_key(res["schema"])
         data = files.get(res["path"], b"")
         rows = list(csv.DictReader(io.StringIO(data.decode("utf-8"), newline="")))
-        out[res["name"]] = (pk, {"/".join(r.get(k, "") for k in pk): r for r in rows})
+        out[res["name"]] = {row_key(r, pk): r for r in rows}
     return out
 
 
@@ -38,14 +39,6 @@ def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[Ta
     old, new = _rows(old_files), _rows(new_files)
     out = []
     for table in [*new, *(t for t in old if t not in new)]:
-        before = old.get(table, ([], {}))[1]
-        after = new.get(table, ([], {}))[1]
-        tc = TableChanges(table, sorted(set(after) - set(before)), sorted(set(before) - set(after)))
-        for key in sorted(set(after) & set(before)):
-            # columns both versions have (a column added or dropped is a schema change, not a corrected cell)
-            cells = [(c, before[key][c], after[key][c]) for c in after[key]
-                     if c in before[key] and before[key][c] != after[key][c]]
-            if cells:
-                tc.changed[key] = cells
-        out.append(tc)
+        added, removed, changed = compare_keyed(old.get(table, {}), new.get(table, {}))
+        out.append(TableChanges(table, added, removed, changed))
     return out
