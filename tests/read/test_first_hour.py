@@ -56,6 +56,19 @@ def test_a_missing_zip_is_named_as_such(tmp_path):
     assert "missing.zip" in message and "no such release zip" in message and "datapackage.json'" not in message
 
 
+def test_a_folder_that_is_not_a_data_package_is_named_as_such(tmp_path, capsys):
+    """Regression: load(package_dir=) on the folder of `export --format parquet` ended in a bare
+    FileNotFoundError on '.../datapackage.json'."""
+    out = tmp_path / "tables-parquet"
+    assert main(["export", "--format", "parquet", "--output", str(out)]) == 0
+    capsys.readouterr()
+    with pytest.raises(FileNotFoundError) as err:
+        crd.load("events", package_dir=out)
+    message = str(err.value)
+    assert "tables-parquet" in message and "is not a data package" in message and "export --format csv" in message
+    assert "[Errno" not in message
+
+
 def test_version_error_hint_names_a_recipe_that_exists():
     """The hint for an archive nobody hosts names the rebuild script, which must exist as written."""
     from pathlib import Path

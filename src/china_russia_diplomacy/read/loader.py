@@ -41,6 +41,11 @@ def resolve_package_dir(package_dir: str | Path | None, version: str | None = No
         what = "release zip" if p.suffix == ".zip" else "package directory"
         raise FileNotFoundError(f"package_dir={str(package_dir)!r}: no such {what}; give a package directory "
                                 f"(with datapackage.json) or a release zip")
+    if p.is_dir() and not (p / "datapackage.json").is_file():
+        # e.g. the folder of `export --format parquet|json`: plain files, read with pyarrow or pandas directly
+        raise FileNotFoundError(f"package_dir={str(package_dir)!r} is not a data package: it has no datapackage.json; "
+                                f"give a checkout, a release zip or an unpacked one, or a CSV export "
+                                f"(`export --format csv`); a Parquet or JSON export is plain files, read them directly")
     return p
 
 
