@@ -89,9 +89,6 @@ def wheel(dists) -> Path:
 
 
 
-_STATED = r"has (\d+) tests and takes about\s+(\d+) minutes"
-
-
 def pytest_sessionstart(session) -> None:
     import time
 
@@ -105,16 +102,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     was measured on), so a timed assertion would fail for the wrong reasons. Printed in every CI log, a
     stated time that has drifted (the README once said 6 minutes for a 13.5-minute suite) is seen at once.
     """
-    import re
     import time
 
+    from suite_figures import stated_figures
+
     started = getattr(config, "_crd_started", None)
-    match = re.search(_STATED, (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8"))
+    figures = stated_figures(REPO / "CONTRIBUTING.md")
     ran = sum(len(terminalreporter.stats.get(k, [])) for k in ("passed", "failed", "skipped", "error"))
-    if started is None or match is None or ran < int(match.group(1)):
+    if started is None or figures is None or ran < figures[0]:
         return  # a partial run says nothing about the whole suite's time
     minutes = (time.monotonic() - started) / 60
-    stated = int(match.group(2))
+    stated = figures[1]
     drift = "" if 0.8 * stated <= minutes <= 1.25 * stated else "; update the figure in README.md and CONTRIBUTING.md"
     terminalreporter.write_line(f"suite time: {minutes:.1f} minutes for {ran} tests; "
                                 f"README.md and CONTRIBUTING.md state about {stated} minutes{drift}")
