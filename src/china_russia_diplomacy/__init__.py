@@ -25,6 +25,7 @@ _EXPORTS = {
     "scan": "read.lazy",
     "cite": "read.cite",
     **dict.fromkeys(("versions", "fetch"), "read.version_store"),
+    **dict.fromkeys(("CRDError", "UsageError", "UntrustedInputError"), "core.errors"),
 }
 __all__ = [*_EXPORTS, "__version__"]
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib.util
 
+from .errors import CRDError
+
 DIST = "china-russia-diplomacy"
 
 # The importable modules each extra brings (what pyproject.toml's extras install).
@@ -25,7 +27,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 }
 
 
-class MissingExtra(ImportError):
+class MissingExtra(CRDError, ImportError):
     """An optional extra is not installed; the message names the pip command that installs it."""
 
 

@@ -29,6 +29,8 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .errors import CRDError
+
 OutOfRange = Literal["raise", "null"]
 
 # The dates the package's contract allows: whole years inside the datetime64[ns] range, so that every
@@ -42,7 +44,7 @@ _NS_MIN_DAY = -106751  # 1677-09-22, the first whole day representable in nanose
 _NS_MAX_DAY = 106751  # 2262-04-11, the last one
 
 
-class DateOutOfRangeError(ValueError):
+class DateOutOfRangeError(CRDError, ValueError):
     """A date column holds a date that ``datetime64[ns]`` cannot represent."""
 
 

@@ -21,11 +21,15 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from .errors import CRDError
+
 Patch = dict[str, Any]
 
 
-class PatchError(ValueError):
+class PatchError(CRDError, ValueError):
     """A patch does not apply to this base, or does not produce the file it promises."""
+
+    exit_code = 1
 
 
 def sha256(data: bytes) -> str:

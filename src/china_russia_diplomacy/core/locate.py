@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
+from .errors import CRDError
+
 DESCRIPTOR = "datapackage.json"
 ENV_VAR = "CHINA_RUSSIA_DIPLOMACY_DIR"
 
@@ -51,7 +53,7 @@ def find_package_dir(start: str | os.PathLike[str] | None = None) -> Path:
     return installed_package_dir()
 
 
-class InstalledPackageError(PermissionError):
+class InstalledPackageError(CRDError, PermissionError):
     """A write command was pointed at the installed copy of the package (site-packages, a wheel's data).
 
     A subclass of ``PermissionError`` because it is one: the installed files are a published version

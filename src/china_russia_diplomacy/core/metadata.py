@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import CRDError
+
 PROVENANCE_FIELDS = ("source_id", "evidence", "evidence_start", "evidence_end", "confidence", "added_in")
 
 
@@ -126,8 +128,10 @@ def _table(name: str, title: str, description: str, schema: dict[str, Any]) -> T
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean", "date")
 
 
-class SchemaError(ValueError):
+class SchemaError(CRDError, ValueError):
     """A hand-written schema file is unreadable or uses something the build cannot type."""
+
+    exit_code = 1
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import CRDError
+
 REGISTRY_FILE = "releases.json"
 SEMVER = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 DESCRIPTION = (
@@ -42,8 +44,10 @@ DESCRIPTION = (
 )
 
 
-class VersionError(RuntimeError):
+class VersionError(CRDError, RuntimeError):
     """A version cannot be resolved, fetched or trusted; the message says which, and the way out."""
+
+    exit_code = 1
 
 
 def version_key(version: str) -> tuple[int, int, int]:

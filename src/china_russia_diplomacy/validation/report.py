@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
 
 from ..core.findings import Finding
+from ..core.errors import CRDError
 
 __all__ = ["Finding", "Report", "ValidationError"]
 
@@ -57,8 +58,10 @@ class Report:
         return "\n".join(lines)
 
 
-class ValidationError(Exception):
+class ValidationError(CRDError):
     """Raised by ``build`` when its input does not validate; carries the report."""
+
+    exit_code = 1
 
     def __init__(self, report: Report):
         self.report = report
