@@ -24,6 +24,7 @@ _EXPORTS = {
     "connect": "read.sql",
     "scan": "read.lazy",
     "cite": "read.cite",
+    "article": "read.article",
     **dict.fromkeys(("versions", "fetch"), "read.version_store"),
     **dict.fromkeys(("CRDError", "UsageError", "UntrustedInputError"), "core.errors"),
 }

@@ -91,5 +91,7 @@ def test_load_refuses_a_path_that_leaves_the_package(package_copy):
     data = json.loads(descriptor.read_text(encoding="utf-8"))
     data["resources"][1]["parquet"]["path"] = "../../outside.parquet"
     descriptor.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(ValueError, match="unsafe parquet path"):
+    from china_russia_diplomacy.core.errors import UntrustedInputError
+
+    with pytest.raises(UntrustedInputError, match=r"datapackage\.json: resource 'events' names the path '\.\./\.\./outside\.parquet'"):
         crd.load("events", package_dir=package_copy)

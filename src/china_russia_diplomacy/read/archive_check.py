@@ -20,7 +20,6 @@ again when the zip is refused. Standard library only.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import stat
 import zipfile
@@ -67,13 +66,18 @@ def _descriptor(zf: zipfile.ZipFile, archive: Path) -> tuple[str, dict[str, Any]
     info = min(candidates, key=lambda i: len(i.filename))
     if info.file_size > DESCRIPTOR_LIMIT:
         raise ArchiveError(f"{archive}: its datapackage.json declares {info.file_size} bytes; refused")
+    from ..core.descriptor_file import parse_descriptor
+    from ..core.errors import UntrustedInputError
+
     try:
         with zf.open(info) as fh:
-            descriptor = json.loads(fh.read(DESCRIPTOR_LIMIT + 1))
+            data = fh.read(DESCRIPTOR_LIMIT + 1)
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
         raise ArchiveError(f"{archive}: its datapackage.json cannot be read ({exc})") from None
-    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
-        raise ArchiveError(f"{archive}: its datapackage.json is not a data package descriptor")
+    try:  # bounded, UTF-8 JSON, an object with resources: as a folder's descriptor
+        descriptor = parse_descriptor(data, f"{archive}: {info.filename}")
+    except UntrustedInputError as exc:
+        raise ArchiveError(str(exc)) from None
     return info.filename[: -len("datapackage.json")], descriptor
 
 
@@ -179,8 +183,10 @@ def verify_unpacked(root: Path, descriptor_path: str = "datapackage.json") -> li
     """Table files of an unpacked copy that differ from its descriptor (streamed hashes); [] when intact."""
     from ..core.registry import sha256_file
 
+    from ..core.descriptor_file import read_descriptor
+
     try:
-        descriptor = json.loads((root / descriptor_path).read_text(encoding="utf-8"))
+        descriptor = read_descriptor(root / descriptor_path)
     except (OSError, ValueError):
         return [f"{descriptor_path} is missing or unreadable"]
     problems = []

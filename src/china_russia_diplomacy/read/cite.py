@@ -1,15 +1,22 @@
 """``cite()`` and ``china-russia-diplomacy cite``: how to cite the version you loaded.
 
 For the installed version it reads the ``CITATION.cff`` shipped with the package (in a wheel, in
-``_package/``) and, failing that, rebuilds the record from ``datapackage.json``; for a registered
-``version`` it reads the ``CITATION.cff`` that version itself carries.
+``_package/``) and, failing that, rebuilds the record from ``datapackage.json``. For a registered
+``version`` other than the installed one the record is derived from what ``releases.json`` fixes: that
+version's ``datapackage.json`` (verified against the registry's SHA-256 before it is read) and the
+registry's release date. A ``CITATION.cff`` in the cache or rebuilt from the shipped history is not fixed
+by any registered hash, so an edited history or cache could otherwise re-date or re-title the citation;
+the derivation gives the same record that version's own ``CITATION.cff`` holds (both are generated from
+the same metadata, tests/read/test_history.py checks it for every registered version).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.citation import FORMATS, Format, apa_text, bibtex_text, cff_text, installed_record
+from typing import Any
+
+from ..core.citation import FORMATS, Format, apa_text, bibtex_text, cff_text, citation_record, installed_record
 
 
 def cite(format: Format = "apa", package_dir: str | Path | None = None, *, version: str | None = None) -> str:
@@ -21,15 +28,40 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
     carries (fetched like ``load(..., version="1.0.0")``).
     """
     if format not in FORMATS:
-        raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+        from ..core.errors import UsageError
+
+        raise UsageError(f"format must be one of {FORMATS}, not {format!r}")
     if version is not None:
         from .loader import resolve_package_dir
+        from .version_store import installed_version, normalise_version
 
-        package_dir = resolve_package_dir(package_dir, version)
+        base = resolve_package_dir(package_dir, version)
+        if normalise_version(version) != installed_version():
+            record = registered_record(base, normalise_version(version))
+            return cff_text(record) if format == "cff" else apa_text(record) if format == "apa" else bibtex_text(record)
+        package_dir = base
+    elif package_dir is not None:
+        from ..core.files import package_path
+        from .loader import resolve_package_dir
+
+        package_dir = resolve_package_dir(package_dir)  # a folder, its datapackage.json or a zip
+        package_path(package_dir, "CITATION.cff", descriptor=package_dir / "datapackage.json", resource="CITATION.cff")
     record = installed_record(package_dir)
     if format == "cff":
         return cff_text(record)
     return apa_text(record) if format == "apa" else bibtex_text(record)
+
+
+def registered_record(base: Path, version: str) -> dict[str, Any]:
+    """The citation record of registered ``version`` from its verified copy in ``base``: its descriptor's
+    metadata and the release date ``releases.json`` records (see the module docstring)."""
+    from ..core.descriptor_file import read_descriptor
+    from ..core.metadata import metadata_from_descriptor
+    from .version_store import registry
+
+    release = registry().get(version)
+    meta = metadata_from_descriptor(read_descriptor(Path(base) / "datapackage.json"))
+    return citation_record(meta, release.date if release is not None else None)
 
 
 def register(subparsers) -> None:

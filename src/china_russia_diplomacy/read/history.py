@@ -18,8 +18,10 @@ and ``datapackage.json`` must have the SHA-256 ``releases.json`` records for tha
 file the SHA-256 its patch records; anything else is refused (:class:`HistoryError`), never served.
 The Parquet twins are rebuilt from the verified CSVs with that version's own schema, by the same
 reader and writer ``build`` uses; when this machine's pyarrow writes other bytes than the registered
-ones, the twin is kept as derived (its own hash recorded next to it) rather than refused, because its
-content is the verified CSV's. The archived articles are copied from the installed package when their
+ones, the twin is kept as derived rather than refused, because its content is the verified CSV's. A
+derived twin is never trusted on its own say-so (a hash written next to it could be edited with it): on
+its first use in a process it is derived again from the CSV that ``releases.json`` fixes and must have
+exactly those bytes (:func:`derived_parquet_sha256`). The archived articles are copied from the installed package when their
 SHA-256 matches the version's ``sources`` table.
 
 Rebuilding is reading: standard library and pyarrow only (no git, frictionless or pandera).
@@ -40,7 +42,6 @@ HISTORY_DIR = "history"
 FORMAT = 1
 # The files of a version the history rebuilds, besides its CSV tables.
 EXTRA_FILES = ("datapackage.json", "CITATION.cff", "schemas/retired_ids.json")
-DERIVED = ".derived.json"  # in a rebuilt copy: Parquet twins whose bytes differ from the registered ones
 
 Files = dict[str, bytes]
 
@@ -50,7 +51,12 @@ class HistoryError(VersionError):
 
 
 def history_path(package_dir: Path, version: str) -> Path:
-    return Path(package_dir) / HISTORY_DIR / f"{version}.json"
+    """``history/<version>.json`` of ``package_dir``, through the package's one path check (a link that
+    leaves the package is refused, never followed)."""
+    from ..core.files import package_path
+
+    return package_path(package_dir, f"{HISTORY_DIR}/{version}.json", descriptor=Path(package_dir) / "releases.json",
+                        resource=f"history of {version}")
 
 
 def tracked_paths(descriptor: dict[str, Any], present: set[str]) -> list[str]:
@@ -62,10 +68,15 @@ def tracked_paths(descriptor: dict[str, Any], present: set[str]) -> list[str]:
 
 def current_files(package_dir: Path) -> Files:
     """The files of the package's current data the newest patch applies to."""
+    from ..core.descriptor_file import read_descriptor
+    from ..core.files import package_path
+
     package_dir = Path(package_dir)
-    descriptor = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
-    present = {p for p in EXTRA_FILES if (package_dir / p).is_file()}
-    return {rel: (package_dir / rel).read_bytes() for rel in tracked_paths(descriptor, present)}
+    where = package_dir / "datapackage.json"
+    descriptor = read_descriptor(package_path(package_dir, "datapackage.json", descriptor=where, resource="datapackage.json"))
+    present = {p for p in EXTRA_FILES if package_path(package_dir, p, descriptor=where, resource=p).is_file()}
+    return {rel: package_path(package_dir, rel, descriptor=where, resource=rel).read_bytes()
+            for rel in tracked_paths(descriptor, present)}
 
 
 def read_link(package_dir: Path, version: str) -> dict[str, Any]:
@@ -158,7 +169,7 @@ def rebuild_version(package_dir: Path, registry: Registry, version: str, dest: P
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / rel).write_bytes(data)
     meta = metadata_from_descriptor(json.loads(files["datapackage.json"]))
-    derived: dict[str, str] = {}
+    descriptor_sha = hashlib.sha256(files["datapackage.json"]).hexdigest()
     for spec in meta.tables:
         raw, findings = read_raw(dest / spec.csv_path, spec)
         if raw is None or findings:
@@ -168,17 +179,21 @@ def rebuild_version(package_dir: Path, registry: Registry, version: str, dest: P
             raise HistoryError(f"{version}: {spec.csv_path} does not type as its schema says ({findings[0]})")
         data = parquet_bytes(table, spec)
         (dest / spec.parquet_path).write_bytes(data)
-        digest = hashlib.sha256(data).hexdigest()
-        if release.files.get(spec.parquet_path) not in (None, digest):
-            derived[spec.parquet_path] = digest
-    if derived:
-        (dest / DERIVED).write_text(json.dumps(derived, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        # Derived in this process from the CSV the registry fixes: what a later check re-derives.
+        csv_sha = hashlib.sha256(files[spec.csv_path]).hexdigest()
+        _DERIVED[(descriptor_sha, spec.parquet_path, csv_sha)] = hashlib.sha256(data).hexdigest()
     # The articles the evidence offsets point into (shared by every version; checked by their SHA-256).
     sources_csv = files.get("data/sources.csv")
     if sources_csv is not None:
+        from ..core.errors import UntrustedInputError
+        from ..core.files import package_path
+
         for name, digest in _csv_sha256s(sources_csv).items():
-            src = Path(package_dir) / "sources" / name
             rel = f"sources/{name}"
+            try:
+                src = package_path(package_dir, rel, descriptor=Path(package_dir) / "data" / "sources.csv", resource=name)
+            except UntrustedInputError:
+                continue  # not copied: article() then says the article is missing
             if safe_relative(rel) and src.is_file():
                 data = src.read_bytes()
                 if hashlib.sha256(data).hexdigest() == digest:
@@ -186,18 +201,41 @@ def rebuild_version(package_dir: Path, registry: Registry, version: str, dest: P
                     (dest / rel).write_bytes(data)
 
 
-def derived_hashes(root: Path) -> dict[str, str]:
-    """Parquet twins of a rebuilt copy kept with their own hash (see the module docstring)."""
-    path = Path(root) / DERIVED
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except ValueError:
-        return {}
-    return {k: v for k, v in data.items() if k.endswith(".parquet") and isinstance(v, str)}
+_DERIVED: dict[tuple[str, str, str], str] = {}
+
+
+def derived_parquet_sha256(root: Path, rel: str, registered: dict[str, str]) -> str | None:
+    """SHA-256 of the Parquet twin ``rel`` as this machine derives it from ``root``'s CSV with ``root``'s own
+    schema, or None when ``rel`` is not a twin of the descriptor or its CSV does not read. The caller has
+    checked ``root``'s descriptor and CSVs against ``registered`` (the release's hashes in ``releases.json``),
+    so the result is fixed by the registry; derived once per process for each registered pair."""
+    import hashlib
+
+    from ..core.convert import to_arrow
+    from ..core.csvfile import read_raw
+    from ..core.metadata import metadata_from_descriptor
+    from ..core.parquet_io import parquet_bytes
+
+    meta = metadata_from_descriptor(json.loads((Path(root) / "datapackage.json").read_bytes()))
+    spec = next((t for t in meta.tables if t.parquet_path == rel), None)
+    if spec is None or spec.csv_path not in registered or "datapackage.json" not in registered:
+        return None
+    key = (registered["datapackage.json"], rel, registered[spec.csv_path])
+    if key not in _DERIVED:
+        raw, findings = read_raw(Path(root) / spec.csv_path, spec)
+        table, more = to_arrow(raw, spec) if raw is not None and not findings else (None, findings)
+        if table is None or more:
+            return None
+        _DERIVED[key] = hashlib.sha256(parquet_bytes(table, spec)).hexdigest()
+    return _DERIVED[key]
 
 
 def carries(package_dir: Path, version: str) -> bool:
-    """Whether the package ships history for ``version`` (it may still fail to rebuild it)."""
-    return history_path(package_dir, version).is_file()
+    """Whether the package ships history for ``version`` (it may still fail to rebuild it); a history
+    file that is a link out of the package counts as none."""
+    from ..core.errors import UntrustedInputError
+
+    try:
+        return history_path(package_dir, version).is_file()
+    except UntrustedInputError:
+        return False

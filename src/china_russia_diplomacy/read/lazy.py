@@ -49,6 +49,12 @@ def scan(table: str, package_dir: str | Path | None = None, *, version: str | No
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError('scan() needs polars: pip install "china-russia-diplomacy[polars]"') from None
 
-    from .loader import path, resolve_package_dir
+    from .loader import _arrow_from_csv, _resolve, _resource, path, version_of
 
-    return pl.scan_parquet(path(table, "parquet", resolve_package_dir(package_dir, version)))
+    base, handed_over = _resolve(package_dir, version)
+    version_of(base, handed_over)  # a folder whose files differ from its descriptor: one warning line
+    if "parquet" not in _resource(table, base):  # a CSV export: typed as load() types it, then lazy
+        return pl.from_arrow(_arrow_from_csv(table, base)).lazy()
+    # glob=False: the path is a path. A folder named "Thesis [final]" is not a pattern (polars would look
+    # for "Thesis f", "Thesis i"... and find nothing, or another folder's file).
+    return pl.scan_parquet(path(table, "parquet", base), glob=False)

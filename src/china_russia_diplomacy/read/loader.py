@@ -2,8 +2,11 @@
 
 Reads the Parquet twins shipped in the wheel (or, in a source checkout, the repository's ``data/``)
 with pyarrow and converts them to the requested backend. ``version=`` reads another registered version
-instead (fetched once into a cache, see :mod:`.version_store`), and ``package_dir=`` may also be a
-release zip. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
+instead (fetched once into a cache, see :mod:`.version_store`); ``package_dir=`` may be a package
+folder, its ``datapackage.json`` or a release zip (recognised by content). A handed-over folder is
+untrusted input: its descriptor is read bounded (:mod:`..core.descriptor_file`), every path it names
+goes through :func:`..core.files.package_path`, and its table files are checked against its own
+hashes (:mod:`.folder_check`) before its version is put on what is loaded. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
 in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the
 standard library, pyarrow and the chosen backend are imported: never frictionless or pandera, so
 loading stays fast.
@@ -16,37 +19,86 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from ..core.locate import installed_package_dir, safe_relative
+from ..core.errors import UsageError
+from ..core.locate import installed_package_dir
 
 Backend = Literal["pandas", "polars", "arrow"]
 BACKENDS = ("pandas", "polars", "arrow")
 
 
-def resolve_package_dir(package_dir: str | Path | None, version: str | None = None) -> Path:
-    """The package directory to read: a registered ``version``, a directory or release zip, else the installed one."""
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members; an empty zip
+ACCEPTED = "a package folder (with datapackage.json), its datapackage.json file, or a release zip"
+
+
+class UnknownNameError(UsageError, KeyError):
+    """A table (or other name) the package does not have; still a ``KeyError`` as in 1.x."""
+
+    def __str__(self) -> str:  # KeyError would print the message quoted
+        return str(self.args[0]) if self.args else ""
+
+
+def did_you_mean(name: str, known: list[str]) -> str:
+    """``"; did you mean 'events'?"`` when ``name`` is close to one of ``known``, else ``""``."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(str(name), known, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _is_zip(path: Path) -> bool:
+    """A zip by its content (first bytes), or by its name for a file that tries to be one (cut, fake):
+    ``.ZIP`` and ``.zip`` alike; the archive checks then say what is wrong with it."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise UsageError(f"package_dir={str(path)!r} cannot be read ({exc.strerror or exc})") from None
+    return head in ZIP_MAGIC or path.suffix.lower() == ".zip"
+
+
+def _resolve(package_dir: str | Path | None, version: str | None) -> tuple[Path, bool]:
+    """(package directory, whether it is a folder the user handed over whose files must be checked
+    against its own descriptor before being labelled with its version)."""
     if version is not None:
         if package_dir is not None:
-            raise ValueError("give either version= or package_dir=, not both")
+            raise UsageError("give either version= or package_dir=, not both")
         from .version_store import package_dir_for
 
-        return package_dir_for(version)
+        return package_dir_for(version), False
     if package_dir is None:
-        return installed_package_dir()
+        return installed_package_dir(), False
     p = Path(package_dir)
-    if p.is_file() and p.suffix == ".zip":
-        from .version_store import unpacked_archive
+    if p.is_file():
+        if p.name == "datapackage.json":
+            return p.parent, True
+        if _is_zip(p):
+            from .version_store import unpacked_archive
 
-        return unpacked_archive(p)
+            return unpacked_archive(p), False
+        raise UsageError(f"package_dir={str(package_dir)!r} is a file that is neither a datapackage.json nor a zip "
+                         f"archive; give {ACCEPTED}")
     if not p.exists():
-        what = "release zip" if p.suffix == ".zip" else "package directory"
-        raise FileNotFoundError(f"package_dir={str(package_dir)!r}: no such {what}; give a package directory "
-                                f"(with datapackage.json) or a release zip")
-    if p.is_dir() and not (p / "datapackage.json").is_file():
+        what = "release zip" if p.suffix.lower() == ".zip" else "package directory"
+        raise NotAPackageError(f"package_dir={str(package_dir)!r}: no such {what}; give {ACCEPTED}")
+    if not p.is_dir():
+        raise UsageError(f"package_dir={str(package_dir)!r} is neither a folder nor a file (a FIFO or device?); "
+                         f"give {ACCEPTED}")
+    if not (p / "datapackage.json").exists() and not (p / "datapackage.json").is_symlink():
         # e.g. the folder of `export --format parquet|json`: plain files, read with pyarrow or pandas directly
-        raise FileNotFoundError(f"package_dir={str(package_dir)!r} is not a data package: it has no datapackage.json; "
-                                f"give a checkout, a release zip or an unpacked one, or a CSV export "
-                                f"(`export --format csv`); a Parquet or JSON export is plain files, read them directly")
-    return p
+        raise NotAPackageError(f"package_dir={str(package_dir)!r} is not a data package: it has no datapackage.json; "
+                               f"give a checkout, a release zip or an unpacked one, or a CSV export "
+                               f"(`export --format csv`); a Parquet or JSON export is plain files, read them directly")
+    return p, p.resolve() != installed_package_dir().resolve()
+
+
+def resolve_package_dir(package_dir: str | Path | None, version: str | None = None) -> Path:
+    """The package directory to read: a registered ``version``; a folder, its ``datapackage.json`` or a
+    release zip (recognised by its content); else the installed one."""
+    return _resolve(package_dir, version)[0]
+
+
+class NotAPackageError(UsageError, FileNotFoundError):
+    """``package_dir`` names nothing, or a folder without ``datapackage.json`` (a ``FileNotFoundError`` as in 1.x)."""
 
 
 def _label(frame, backend: str, dataset: str, version: str, table: str):
@@ -65,9 +117,28 @@ def _label(frame, backend: str, dataset: str, version: str, table: str):
     return frame
 
 
-@lru_cache(maxsize=8)
+def _descriptor_file(package_dir: Path) -> Path:
+    """``datapackage.json`` of ``package_dir``, through the same path check as every other file."""
+    from ..core.files import package_path
+
+    return package_path(package_dir, "datapackage.json", descriptor=Path(package_dir) / "datapackage.json",
+                        resource="datapackage.json")
+
+
 def _descriptor(package_dir: Path) -> dict[str, Any]:
-    return json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
+    """The parsed descriptor (bounded, UTF-8 JSON, an object with resources), cached while the file is unchanged."""
+    import os
+
+    file = _descriptor_file(package_dir)
+    st = os.stat(file)
+    return _parsed(str(file), st.st_size, st.st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _parsed(file: str, size: int, mtime_ns: int) -> dict[str, Any]:
+    from ..core.descriptor_file import read_descriptor
+
+    return read_descriptor(file)
 
 
 def package(package_dir: str | Path | None = None) -> dict[str, Any]:
@@ -84,7 +155,8 @@ def _resource(name: str, package_dir: Path) -> dict[str, Any]:
     for r in _descriptor(package_dir)["resources"]:
         if r["name"] == name:
             return r
-    raise KeyError(f"unknown table {name!r}; tables are: {', '.join(tables(package_dir))}")
+    names = tables(package_dir)
+    raise UnknownNameError(f"unknown table {name!r}{did_you_mean(name, names)}; tables are: {', '.join(names)}")
 
 
 def schema(table: str, package_dir: str | Path | None = None) -> dict[str, Any]:
@@ -97,12 +169,14 @@ def path(table: str, format: Literal["csv", "parquet"] = "csv", package_dir: str
     base = resolve_package_dir(package_dir)
     res = _resource(table, base)
     if format not in ("csv", "parquet"):
-        raise ValueError(f"format must be 'csv' or 'parquet', not {format!r}")
-    rel = res["path"] if format == "csv" else res["parquet"]["path"]
-    # An edited datapackage.json must not make load() read files outside the package.
-    if not isinstance(rel, str) or not safe_relative(rel):
-        raise ValueError(f"{table}: unsafe {format} path {rel!r} in datapackage.json; it must be relative and stay inside the package")
-    return base / rel
+        raise UsageError(f"format must be 'csv' or 'parquet', not {format!r}")
+    if format == "parquet" and "parquet" not in res:
+        raise UsageError(f"{table}: the package in {base} has no Parquet twins (a CSV export?); use format='csv'")
+    rel = res.get("path") if format == "csv" else res["parquet"].get("path")
+    # An edited datapackage.json (or a planted link) must not make load() read files outside the package.
+    from ..core.files import package_path
+
+    return package_path(base, rel, descriptor=base / "datapackage.json", resource=f"{table} ({format})")
 
 
 def _arrow_from_csv(table: str, base: Path):
@@ -122,7 +196,9 @@ def _arrow_from_csv(table: str, base: Path):
             return to_storage(typed, spec)
         except ValueError as exc:  # a value outside a code list
             problem = str(exc)
-    raise ValueError(f"{table}: the CSV of {base} does not read as its schema says ({problem}); "
+    from ..core.errors import UntrustedInputError
+
+    raise UntrustedInputError(f"{table}: the CSV of {base} does not read as its schema says ({problem}); "
                      f"run: china-russia-diplomacy validate {base}")
 
 
@@ -148,22 +224,36 @@ def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None
     Every row of every table but ``sources`` carries its provenance: ``source_id``, the verbatim
     ``evidence`` and its offsets into the archived article, ``confidence`` and ``added_in``.
     """
-    import pyarrow.parquet as pq
-
     if backend not in BACKENDS:
-        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
+        raise UsageError(f"backend must be one of {BACKENDS}, not {backend!r}")
     if backend == "polars":
         from ..core.extras import require
 
         require("polars", "load(..., backend='polars')")  # one line naming the extra, not a bare ModuleNotFoundError
-    base = resolve_package_dir(package_dir, version)
+    base, handed_over = _resolve(package_dir, version)
+    return _load(table, backend, base, version_of(base, handed_over))
+
+
+def version_of(base: Path, handed_over: bool) -> str:
+    """The version what is read from ``base`` is: its descriptor's, or ``<version>+modified`` for a folder
+    handed over whose files differ from its own descriptor (see :mod:`.folder_check`)."""
+    descriptor = _descriptor(base)
+    if not handed_over:
+        return str(descriptor.get("version", ""))
+    from .folder_check import version_label
+
+    return version_label(base, descriptor)
+
+
+def _load(table: str, backend: str, base: Path, version: str):
+    import pyarrow.parquet as pq
+
     if "parquet" in _resource(table, base):
         # ParquetFile, not read_table: read_table imports pyarrow.dataset (~15 ms of a cold start).
         arrow = pq.ParquetFile(path(table, "parquet", base)).read()
     else:  # a CSV-only package (export --format csv): typed the way build types the CSV
         arrow = _arrow_from_csv(table, base)
-    descriptor = _descriptor(base)
-    label = (descriptor.get("name", ""), descriptor.get("version", ""), table)
+    label = (_descriptor(base).get("name", ""), version, table)
     if backend == "arrow":
         return _label(arrow, backend, *label)
     from ..core import frames
@@ -175,8 +265,11 @@ def load(table: str, backend: Backend = "pandas", package_dir: str | Path | None
 def load_all(backend: Backend = "pandas", package_dir: str | Path | None = None, *,
              version: str | None = None) -> dict[str, Any]:
     """Every table, as ``{name: frame}`` in package order (of the installed package, ``package_dir`` or ``version``)."""
-    base = resolve_package_dir(package_dir, version)
-    return {name: load(name, backend, base) for name in tables(base)}
+    if backend not in BACKENDS:
+        raise UsageError(f"backend must be one of {BACKENDS}, not {backend!r}")
+    base, handed_over = _resolve(package_dir, version)
+    label = version_of(base, handed_over)
+    return {name: _load(name, backend, base, label) for name in tables(base)}
 
 
 def verify(package_dir: str | Path | None = None) -> list[str]:
@@ -194,7 +287,9 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
     base = resolve_package_dir(package_dir)
     problems = []
     # Read afresh, not through the load() cache: after a rebuild the cached descriptor has old hashes.
-    descriptor = json.loads((base / "datapackage.json").read_text(encoding="utf-8"))
+    from ..core.descriptor_file import read_descriptor
+
+    descriptor = read_descriptor(_descriptor_file(base))
     for res in descriptor["resources"]:
         for entry in (res, res.get("parquet")):
             # file_problems never reads a path that leaves the package: an edited descriptor must not

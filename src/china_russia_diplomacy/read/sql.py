@@ -25,11 +25,19 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def glob_escaped(path: str) -> str:
+    """``path`` as a DuckDB glob pattern that matches exactly that file: DuckDB treats ``*``, ``?`` and
+    ``[`` in every path given to ``read_parquet`` as a pattern (a list or a parameter included), so a
+    folder named ``Thesis [final]`` would read ``Thesis f/...`` or nothing. Each is put in a one-character
+    class (``[[]``, ``[*]``, ``[?]``), which a glob reads literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in path)
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def connect(package_dir: str | Path | None = None) -> Any:
+def connect(package_dir: str | Path | None = None, *, version: str | None = None) -> Any:
     """An in-memory ``duckdb.DuckDBPyConnection`` with one view per table, documented with comments.
 
     Parameters
@@ -37,6 +45,8 @@ def connect(package_dir: str | Path | None = None) -> Any:
     package_dir:
         Read another copy of the package (an unpacked release, an edited checkout) instead of the
         installed one.
+    version:
+        Query a registered version (``"1.0.0"``), fetched and verified once like ``load(version=...)``.
 
     The views are named after the tables (``sources``, ``events``, ``event_mentions``,
     ``participants``, ``event_participants``, ``agreements``, ``quotes``, ``discrepancies``) and join
@@ -49,15 +59,26 @@ def connect(package_dir: str | Path | None = None) -> Any:
     except ImportError:  # pragma: no cover - depends on the environment
         raise ImportError('connect() needs DuckDB: pip install "china-russia-diplomacy[duckdb]"') from None
 
+    from ..core.errors import UntrustedInputError
     from ..core.metadata import column_description, metadata_from_descriptor
-    from .loader import package, path
+    from .loader import _arrow_from_csv, _descriptor, _resolve, path, version_of
 
-    meta = metadata_from_descriptor(package(package_dir))
+    base, handed_over = _resolve(package_dir, version)
+    version_of(base, handed_over)  # a folder whose files differ from its descriptor: one warning line
+    meta = metadata_from_descriptor(_descriptor(base))
     con = duckdb.connect(":memory:")
     for spec in meta.tables:
         view = _ident(spec.name)
-        parquet = str(path(spec.name, "parquet", package_dir))
-        con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(parquet)})")
+        if "parquet" in next(r for r in _descriptor(base)["resources"] if r["name"] == spec.name):
+            parquet = str(path(spec.name, "parquet", base).resolve())
+            pattern = glob_escaped(parquet)
+            matched = [row[0] for row in con.execute("SELECT file FROM glob(?)", [pattern]).fetchall()]
+            if matched != [parquet]:  # pragma: no cover - a DuckDB whose globbing escapes differently
+                raise UntrustedInputError(f"{parquet}: DuckDB reads the path as a pattern matching {matched}; refused")
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet({_literal(pattern)})")
+        else:  # a CSV export: typed as load() types it, held by the connection
+            con.register(f"_{spec.name}_arrow", _arrow_from_csv(spec.name, base))
+            con.execute(f"CREATE VIEW {view} AS SELECT * FROM {_ident('_' + spec.name + '_arrow')}")
         con.execute(f"COMMENT ON VIEW {view} IS {_literal(spec.title + ': ' + spec.description)}")
         for f in spec.fields:
             con.execute(f"COMMENT ON COLUMN {view}.{_ident(f.name)} IS {_literal(column_description(f))}")

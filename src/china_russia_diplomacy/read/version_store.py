@@ -100,13 +100,24 @@ def registry() -> Registry:
     return read_registry(installed_package_dir())
 
 
+def normalise_version(version: object) -> str:
+    """``version`` as the registry spells it: ``"v1.0.0"`` and ``" 1.0.0 "`` are ``"1.0.0"`` (a git tag is
+    what people copy from a release page)."""
+    text = str(version).strip()
+    return text[1:] if text[:1] in ("v", "V") and is_version(text[1:]) else text
+
+
 def _release(version: str) -> Release:
     reg = registry()
-    found = reg.get(str(version))
+    found = reg.get(normalise_version(version))
     if found is None:
+        from difflib import get_close_matches
+
         known = ", ".join(reg.versions) or "none"
         installed = installed_version()
-        raise VersionError(f"unknown version {version!r}: releases.json registers {known}"
+        close = get_close_matches(normalise_version(version), reg.versions, n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise VersionError(f"unknown version {version!r}{hint}: releases.json registers {known}"
                            + (f" (installed: {installed})" if installed else ""))
     return found
 
@@ -125,18 +136,30 @@ def _root(release: Release) -> Path:
 
 def integrity_problems(root: Path, release: Release) -> list[str]:
     """Files of an unpacked copy that are missing or differ from the registry's SHA-256 (empty: intact).
-    A copy rebuilt from the shipped history may hold Parquet twins this machine's pyarrow wrote with
-    other bytes; those are checked against the hash recorded when they were derived from verified CSVs."""
-    from .history import derived_hashes
 
-    derived = derived_hashes(root)
-    out = []
+    A copy rebuilt from the shipped history may hold Parquet twins this machine's pyarrow wrote with other
+    bytes than the registered ones. Such a twin is accepted only when it has exactly the bytes derived
+    again, in this process, from the CSV and the descriptor the registry fixes: never on a hash the cache
+    keeps about itself, which could be edited together with the file."""
+    from .folder_check import file_sha256
+    from .history import derived_parquet_sha256
+
+    out, twins = [], []
     for rel, expected in sorted(release.files.items()):
         path = root / rel
-        if not path.is_file():
-            out.append(f"{rel} is missing")
-        elif sha256_file(path) not in (expected, derived.get(rel)):
-            out.append(f"{rel} differs from the SHA-256 in releases.json")
+        if not path.is_file() or path.is_symlink():
+            out.append(f"{rel} is missing" if not path.is_symlink() else f"{rel} is a symbolic link")
+        elif file_sha256(path) != expected:
+            if rel.endswith(".parquet"):
+                twins.append(rel)
+            else:
+                out.append(f"{rel} differs from the SHA-256 in releases.json")
+    if out:
+        return out  # a twin is only re-derived from a verified CSV and descriptor
+    for rel in twins:
+        derived = derived_parquet_sha256(root, rel, release.files)
+        if derived is None or file_sha256(root / rel) != derived:
+            out.append(f"{rel} differs from the SHA-256 in releases.json and from the twin its verified CSV derives")
     return out
 
 
@@ -181,7 +204,7 @@ def versions() -> list[dict[str, Any]]:
 def package_dir_for(version: str) -> Path:
     """The directory holding ``version``: the installed package, else the verified cached copy (fetched
     on first use). Raises :class:`VersionError` with one message saying what went wrong."""
-    version = str(version)
+    version = normalise_version(version)
     if version == installed_version():
         return installed_package_dir()
     release = _release(version)
@@ -249,8 +272,12 @@ def _install_from_history(release: Release) -> Path:
 
 def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
     """Download (or take from ``source``, a path or URL of the archive), verify and cache ``version``;
-    return the unpacked package directory. Without ``source`` an intact cached copy is reused."""
-    release = _release(str(version))
+    return the unpacked package directory. Without ``source`` an intact cached copy is reused, and the
+    installed version is the installed folder (nothing to fetch)."""
+    version = normalise_version(version)
+    if source is None and version == installed_version():
+        return installed_package_dir()
+    release = _release(version)
     if source is None:
         root = _root(release)
         if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
@@ -477,8 +504,12 @@ def _cmd_versions(args) -> int:
 
 
 def _cmd_fetch(args) -> int:
-    if not is_version(args.version):
-        raise VersionError(f"{args.version!r} is not a version number MAJOR.MINOR.PATCH")
-    root = fetch(args.version, args.source)
-    print(f"{args.version}: verified and cached in {root}")
+    version = normalise_version(args.version)
+    if not is_version(version):
+        raise VersionError(f"{args.version!r} is not a version number MAJOR.MINOR.PATCH (e.g. 1.0.0)")
+    root = fetch(version, args.source)
+    if args.source is None and version == installed_version():
+        print(f"{version}: the installed version, read from {root} (nothing to fetch)")
+    else:
+        print(f"{version}: verified and cached in {root}")
     return 0

@@ -130,6 +130,14 @@ DEFECT_CLASSES: dict[str, str] = {
     "cache: unusable cache directory": "CRD_CACHE_DIR a file, a directory that is not writable, a full disk",
     "download: mirror that never answers": "a server on 127.0.0.1 that accepts the connection and sends nothing",
     "history: altered patch": "a line of history/1.0.0.json changed: the rebuilt file's SHA-256 differs",
+    # what the read side is handed (issue 26): package folders, descriptors, paths, self-vouching caches
+    "package: resource path leaves the folder": "an absolute, ../, URL, drive or backslash resource path; a table, folder, descriptor or article linked to outside",
+    "package: descriptor malformed": "a datapackage.json nested 200,000 deep, UTF-16, with a BOM, Latin-1, over 8 MB, an array, without resources",
+    "package: package_dir a file": "package_dir the datapackage.json itself, a zip named .ZIP or without suffix, a CSV or README",
+    "package: edited copy labelled as the published version": "one cell of a folder's events.csv changed, a Parquet twin rewritten, descriptor left as published",
+    "path: folder name read as a pattern": "load/scan/connect/export under \"Thesis O'Brien [final] Тезис\" beside a decoy folder the brackets match",
+    "cache: derived twin edited with its own record": "a cached Parquet twin rewritten with the .derived.json hash next to it updated",
+    "history: edited citation": "history's CITATION.cff patch rewritten with its recorded SHA-256: another title and year",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
     "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",
