@@ -179,9 +179,33 @@ def _registered(version: Any) -> Release | None:
         return None
 
 
-def verify_unpacked(root: Path, descriptor_path: str = "datapackage.json") -> list[str]:
-    """Table files of an unpacked copy that differ from its descriptor (streamed hashes); [] when intact."""
+def descriptor_bytes(archive: str | Path) -> bytes:
+    """The bytes of the zip's own ``datapackage.json`` (at most :data:`DESCRIPTOR_LIMIT` + 1 of them)."""
+    archive = Path(archive)
+    with _open(archive) as zf:
+        candidates = [i for i in zf.infolist()
+                      if i.filename.endswith("datapackage.json") and len(PurePosixPath(i.filename).parts) <= 2]
+        if not candidates:
+            raise ArchiveError(f"{archive}: holds no datapackage.json; not a release of this package")
+        try:
+            with zf.open(min(candidates, key=lambda i: len(i.filename))) as fh:
+                return fh.read(DESCRIPTOR_LIMIT + 1)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ArchiveError(f"{archive}: its datapackage.json cannot be read ({exc})") from None
+
+
+def verify_unpacked(root: Path, descriptor_path: str = "datapackage.json", expected: bytes | None = None) -> list[str]:
+    """Table files of an unpacked copy that differ from its descriptor (streamed hashes); [] when intact.
+    ``expected``: the bytes the descriptor must have (the zip's own), so that a cached copy edited
+    together with its descriptor is not vouched for by that edited descriptor."""
     from ..core.registry import sha256_file
+
+    if expected is not None:
+        try:
+            if (root / descriptor_path).read_bytes() != expected:
+                return [f"{descriptor_path} differs from the archive's"]
+        except OSError:
+            return [f"{descriptor_path} is missing or unreadable"]
 
     from ..core.descriptor_file import read_descriptor
 

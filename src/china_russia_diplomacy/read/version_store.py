@@ -425,16 +425,18 @@ def _install(release: Release, source: str | None) -> Path:
 def _unpacked_zip(path: str, mtime_ns: int, size: int, cache: str) -> Path:
     """Unpack a zip handed to ``package_dir=`` once into the cache, keyed by its SHA-256, after every check
     of :mod:`.archive_check`; a copy already there is re-hashed against its descriptor (streamed)."""
-    from .archive_check import ArchiveError, extract_verified, verify_unpacked
+    from .archive_check import ArchiveError, descriptor_bytes, extract_verified, verify_unpacked
 
     if not zipfile.is_zipfile(path):
         raise ArchiveError(f"{path}: not a zip file, or cut short; get the archive again")
     digest = sha256_file(path)
     dest = Path(cache) / "zips" / digest[:32]
     if dest.is_dir():
+        # The cached copy is checked against the zip's own descriptor, never against the copy's (which
+        # could be edited together with the files it hashes).
         try:
             root = _package_root(dest)
-            if not verify_unpacked(root):
+            if not verify_unpacked(root, expected=descriptor_bytes(path)):
                 return root
         except VersionError:
             pass
@@ -450,7 +452,7 @@ def _unpacked_zip(path: str, mtime_ns: int, size: int, cache: str) -> Path:
         try:
             os.replace(tmp, dest)
         except OSError:
-            if dest.is_dir() and not verify_unpacked(dest / rel):
+            if dest.is_dir() and not verify_unpacked(dest / rel, expected=descriptor_bytes(path)):
                 return dest / rel  # another process unpacked the same zip first
             raise
     except OSError as exc:

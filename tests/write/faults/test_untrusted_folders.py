@@ -291,7 +291,7 @@ def _older_version() -> str:
     return [r.version for r in history.older_releases(version_store.registry(), VERSION)][-1]
 
 
-@defect("cache: derived twin edited with its own record")
+@defect("cache: entry edited with its own record")
 def test_a_cached_twin_edited_together_with_its_derived_record_is_not_served(version_cache):
     import hashlib
 
@@ -335,3 +335,26 @@ def test_an_edited_history_cannot_re_date_or_re_title_a_registered_versions_cita
         return
     assert cited == honest and "Forged" not in cited and "date-released: '19" not in cited
     assert "Forged" in (crd.fetch(version) / "CITATION.cff").read_text(encoding="utf-8"), "the forged file was not even rebuilt"
+
+
+@defect("cache: entry edited with its own record")
+def test_an_unpacked_zip_edited_in_the_cache_with_its_descriptor_re_hashed_is_unpacked_again(package_copy, tmp_path, version_cache):
+    import hashlib
+
+    from china_russia_diplomacy.read import version_store
+
+    archive = tmp_path / "copy.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(package_copy.rglob("*")):
+            if path.is_file():
+                zf.write(path, f"pkg/{path.relative_to(package_copy).as_posix()}")
+    published = crd.load("events", package_dir=archive)
+    [root] = [p.parent for p in (version_cache / "zips").rglob("datapackage.json")]
+    parquet = root / "data" / "events.parquet"
+    pq.write_table(pq.read_table(parquet).slice(0, 2), parquet)
+    data = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    twin = _events(data)["parquet"]
+    twin["hash"], twin["bytes"] = "sha256:" + hashlib.sha256(parquet.read_bytes()).hexdigest(), parquet.stat().st_size
+    (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
+    version_store._unpacked_zip.cache_clear()  # as a new process would
+    assert crd.load("events", package_dir=archive).equals(published), "the edited cache entry was served as the zip"
