@@ -73,9 +73,9 @@ def test_version_error_hint_names_a_recipe_that_exists():
     """The hint for an archive nobody hosts names the rebuild script, which must exist as written."""
     from pathlib import Path
 
-    from china_russia_diplomacy.read import version_store
+    from china_russia_diplomacy.read import version_download
 
-    source = Path(version_store.__file__).read_text(encoding="utf-8")
+    source = Path(version_download.__file__).read_text(encoding="utf-8")
     [script] = set(re.findall(r"python (scripts/\w+\.py)", source))
     assert (Path(__file__).resolve().parents[2] / script).is_file()
 

@@ -10,9 +10,10 @@ user cache directory) and used offline from then on. Each use re-hashes the cach
 the registry, so a cached copy edited later is never read as that version: it is removed and unpacked
 again from the verified archive, or fetched again, or refused.
 
-Cache layout: ``archives/<name>-<version>.zip`` (the verified download) and
-``versions/<version>/<name>-<version>/`` (the unpacked package). Everything is written to a temporary
-name in the same directory and renamed into place, so a failure never leaves a half-written entry.
+This module resolves a version and puts it in place (rebuilt from the shipped history, or unpacked
+from a verified archive); :mod:`.version_cache` knows the cache and checks its entries against the
+registry, :mod:`.version_download` gets archives. Everything is written to a temporary name in the same
+directory and renamed into place, so a failure never leaves a half-written entry.
 
 Imports only the standard library at load time (pooch and platformdirs when first needed): never
 frictionless or pandera.
@@ -20,10 +21,8 @@ frictionless or pandera.
 
 from __future__ import annotations
 
-import errno
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -33,57 +32,13 @@ from typing import Any
 
 from ..core.locate import installed_package_dir
 from ..core.registry import Registry, Release, VersionError, is_version, read_registry, sha256_file
+# The cache and the downloads live in their own modules; their public names stay importable from here.
+from .version_cache import (CACHE_ENV, _CACHE_REASONS, CacheError, _cache_error, _prepare_cache, _root, _version_dir,
+                            cache_dir, integrity_problems)
+from .version_download import MIRROR_ENV, _obtain_archive, candidate_urls
 
-CACHE_ENV = "CRD_CACHE_DIR"
-MIRROR_ENV = "CRD_RELEASES_URL"
-APP_NAME = "china-russia-diplomacy"
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def cache_dir() -> Path:
-    """Where fetched versions are kept: ``$CRD_CACHE_DIR``, else the platform's user cache directory."""
-    override = os.environ.get(CACHE_ENV)
-    if override:
-        return Path(override)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
-
-
-class CacheError(VersionError):
-    """The version cache cannot be used: not a directory, not writable, or the disk is full."""
-
-
-_CACHE_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exhausted",
-    errno.EACCES: "it is not writable",
-    errno.EPERM: "it is not writable",
-    errno.EROFS: "it is on a read-only file system",
-    errno.ENOTDIR: "a part of its path is a file, not a directory",
-    errno.EEXIST: "it is a file, not a directory",
-}
-
-
-def _cache_error(exc: OSError) -> CacheError:
-    """One message naming the cache, the reason and the way out (never a bare errno)."""
-    reason = _CACHE_REASONS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
-    where = cache_dir()
-    setting = f"{CACHE_ENV}={os.environ[CACHE_ENV]}" if os.environ.get(CACHE_ENV) else f"the default cache ({CACHE_ENV} is not set)"
-    return CacheError(f"cannot use the version cache {where} ({setting}): {reason}; set {CACHE_ENV} to a writable "
-                      f"directory with free space, or free space there")
-
-
-def _prepare_cache(directory: Path) -> None:
-    """Create ``directory`` in the cache, or raise :class:`CacheError` saying why it cannot be used."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise _cache_error(exc) from None
-    if not directory.is_dir():
-        raise _cache_error(FileExistsError(errno.EEXIST, "not a directory", str(directory)))
-    if not os.access(directory, os.W_OK):
-        raise _cache_error(PermissionError(errno.EACCES, "not writable", str(directory)))
+__all__ = ["CACHE_ENV", "MIRROR_ENV", "CacheError", "cache_dir", "candidate_urls", "fetch", "integrity_problems",
+           "package_dir_for", "register", "registry", "unpacked_archive", "versions"]
 
 
 def installed_version() -> str | None:
@@ -120,47 +75,6 @@ def _release(version: str) -> Release:
         raise VersionError(f"unknown version {version!r}{hint}: releases.json registers {known}"
                            + (f" (installed: {installed})" if installed else ""))
     return found
-
-
-def _archive_path(release: Release) -> Path:
-    return cache_dir() / "archives" / release.archive
-
-
-def _version_dir(release: Release) -> Path:
-    return cache_dir() / "versions" / release.version
-
-
-def _root(release: Release) -> Path:
-    return _version_dir(release) / release.archive.removesuffix(".zip")
-
-
-def integrity_problems(root: Path, release: Release) -> list[str]:
-    """Files of an unpacked copy that are missing or differ from the registry's SHA-256 (empty: intact).
-
-    A copy rebuilt from the shipped history may hold Parquet twins this machine's pyarrow wrote with other
-    bytes than the registered ones. Such a twin is accepted only when it has exactly the bytes derived
-    again, in this process, from the CSV and the descriptor the registry fixes: never on a hash the cache
-    keeps about itself, which could be edited together with the file."""
-    from .folder_check import file_sha256
-    from .history import derived_parquet_sha256
-
-    out, twins = [], []
-    for rel, expected in sorted(release.files.items()):
-        path = root / rel
-        if not path.is_file() or path.is_symlink():
-            out.append(f"{rel} is missing" if not path.is_symlink() else f"{rel} is a symbolic link")
-        elif file_sha256(path) != expected:
-            if rel.endswith(".parquet"):
-                twins.append(rel)
-            else:
-                out.append(f"{rel} differs from the SHA-256 in releases.json")
-    if out:
-        return out  # a twin is only re-derived from a verified CSV and descriptor
-    for rel in twins:
-        derived = derived_parquet_sha256(root, rel, release.files)
-        if derived is None or file_sha256(root / rel) != derived:
-            out.append(f"{rel} differs from the SHA-256 in releases.json and from the twin its verified CSV derives")
-    return out
 
 
 def is_cached(version: str) -> bool:
@@ -284,100 +198,6 @@ def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
             return root
         return _obtain(release)
     return _install(release, str(source))
-
-
-# --- getting the archive ---------------------------------------------------------------------------------
-
-
-def candidate_urls(release: Release) -> list[str]:
-    """Where ``release`` is downloaded from, in order: the ``CRD_RELEASES_URL`` mirror, then the registry."""
-    urls = []
-    mirror = os.environ.get(MIRROR_ENV)
-    if mirror:
-        urls.append(f"{mirror.rstrip('/')}/{release.archive}")
-    return urls + [u for u in release.urls if u not in urls]
-
-
-# Seconds to wait for a mirror to accept the connection, and then for each read (between any two bytes):
-# a mirror that accepts and never answers ends the download after READ_TIMEOUT, naming the URL.
-CONNECT_TIMEOUT = 10
-READ_TIMEOUT = 30
-
-
-def _download(url: str, release: Release, target: Path) -> None:
-    import pooch
-
-    downloader = (pooch.HTTPDownloader(progressbar=False, timeout=(CONNECT_TIMEOUT, READ_TIMEOUT))
-                  if url.startswith(("http://", "https://")) else None)
-    # pooch streams into a temporary file next to target and moves it into place only if the hash matches.
-    pooch.retrieve(url, known_hash=f"sha256:{release.sha256}", fname=target.name, path=target.parent,
-                   downloader=downloader, progressbar=False)
-
-
-def _copy_local(source: Path, release: Release, target: Path) -> None:
-    if not source.is_file():
-        raise VersionError(f"--from {source}: no such file")
-    digest = sha256_file(source)
-    if digest != release.sha256:
-        raise VersionError(f"{source} has SHA-256 {digest}, but releases.json registers {release.sha256} for "
-                           f"{release.version}; it is not {release.archive} as published and was not used")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-        os.close(fd)
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise _cache_error(exc) from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _obtain_archive(release: Release, source: str | None) -> Path:
-    """The verified archive in the cache, downloaded or copied when not already there."""
-    target = _archive_path(release)
-    _prepare_cache(target.parent)
-    if target.is_file():
-        if source is None and sha256_file(target) == release.sha256:
-            return target
-        target.unlink()  # a tampered or superseded copy never stays in the cache
-    if source is not None and source.startswith("file://"):
-        from urllib.parse import urlparse
-        from urllib.request import url2pathname
-
-        source = url2pathname(urlparse(source).path)
-    if source is not None and not _URL.match(source):
-        _copy_local(Path(source), release, target)
-        return target
-    urls = [source] if source is not None else candidate_urls(release)
-    if not urls:
-        raise VersionError(
-            f"cannot get {release.version}: nothing is cached in {cache_dir()}, releases.json lists no URL for it "
-            f"and {MIRROR_ENV} is not set. Get {release.archive} (SHA-256 {release.sha256}), or rebuild it from "
-            f"commit {release.commit} in a checkout of the repository with: python scripts/rebuild_release.py "
-            f"{release.version} (RELEASING.md), then run: china-russia-diplomacy fetch {release.version} --from PATH_OR_URL")
-    failures = []
-    for url in urls:
-        try:
-            _download(url, release, target)
-            return target
-        except ValueError as exc:  # pooch: a hash mismatch, or a URL protocol it cannot download
-            if "hash" in str(exc).lower():
-                failures.append(f"{url}: the download's SHA-256 differs from releases.json (truncated or altered); discarded")
-            else:
-                failures.append(f"{url}: {exc}")
-        except OSError as exc:  # requests' errors (connection refused, HTTP 404, a cut transfer) are OSErrors
-            if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
-                raise _cache_error(exc) from None  # the cache, not the mirror: trying other URLs will not help
-            failures.append(f"{url}: {type(exc).__name__}: {exc}")
-    if target.exists() and sha256_file(target) != release.sha256:
-        target.unlink()
-    raise VersionError(
-        f"cannot get {release.version}: nothing is cached in {cache_dir()} and the download failed:\n  "
-        + "\n  ".join(failures)
-        + f"\nDownload {release.archive} yourself and run `china-russia-diplomacy fetch {release.version} --from PATH_OR_URL`"
-        + ("" if source is not None else f", or set {MIRROR_ENV} to a mirror"))
 
 
 # --- unpacking --------------------------------------------------------------------------------------------

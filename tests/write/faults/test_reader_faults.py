@@ -19,7 +19,7 @@ import pytest
 
 import china_russia_diplomacy as crd
 from china_russia_diplomacy.core.registry import VersionError
-from china_russia_diplomacy.read import history, version_store
+from china_russia_diplomacy.read import history, version_download, version_store
 
 REPO = Path(__file__).resolve().parents[3]
 defect = pytest.mark.defect
@@ -233,7 +233,7 @@ def test_a_mirror_that_accepts_and_never_answers_ends_within_the_read_timeout_na
     import time
 
     monkeypatch.setattr(history, "carries", lambda package_dir, version: False)  # force the download path
-    monkeypatch.setattr(version_store, "READ_TIMEOUT", 2)
+    monkeypatch.setattr(version_download, "READ_TIMEOUT", 2)
     with SilentServer() as url:
         monkeypatch.setenv("CRD_RELEASES_URL", url)
         started = time.monotonic()
