@@ -91,3 +91,20 @@ def test_connect_reads_a_registered_version(version_cache):
     version = OLDER[0]
     con = crd.connect(version=version)
     assert con.execute("select count(*) from events").fetchone()[0] == len(crd.load("events", version=version))
+
+
+def test_scan_and_connect_read_a_csv_export_typed_like_load(tmp_path):
+    """A CSV-only package (export --format csv) has no Parquet twins: scan and connect type its CSVs as load does."""
+    pl = pytest.importorskip("polars")
+    pytest.importorskip("duckdb")
+    from china_russia_diplomacy.exports.export import export
+
+    out = tmp_path / "csv"
+    export("csv", out)
+    expected = crd.load("events", backend="polars", package_dir=out)
+    assert crd.scan("events", package_dir=out).collect().equals(expected)
+    con = crd.connect(out)
+    assert con.execute("select count(*) from events").fetchone()[0] == expected.height
+    types = {name: kind for name, kind, *_ in con.execute("describe events").fetchall()}
+    assert types["date_start"] == "DATE" and types["num_sources"] == "BIGINT"
+    assert expected.schema["date_start"] == pl.Date

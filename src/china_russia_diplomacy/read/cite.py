@@ -24,8 +24,10 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
 
     ``format`` is ``"apa"`` (a reference-list line), ``"bibtex"`` (a ``@misc`` entry) or ``"cff"`` (the
     Citation File Format YAML). The version in it is the version you loaded, so a paper cites exactly
-    the files it used: ``cite(version="1.0.0")`` reads the ``CITATION.cff`` that 1.0.0's own archive
-    carries (fetched like ``load(..., version="1.0.0")``).
+    the files it used: ``cite(version="1.0.0")`` gives 1.0.0's citation, derived from what
+    ``releases.json`` fixes (see the module docstring). A ``package_dir`` whose files differ from its own
+    ``datapackage.json`` is cited as ``<version>+modified`` (with the one warning ``load`` gives), never
+    as the published version.
     """
     if format not in FORMATS:
         from ..core.errors import UsageError
@@ -40,13 +42,17 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
             record = registered_record(base, normalise_version(version))
             return cff_text(record) if format == "cff" else apa_text(record) if format == "apa" else bibtex_text(record)
         package_dir = base
-    elif package_dir is not None:
+    label = None
+    if version is None and package_dir is not None:
         from ..core.files import package_path
-        from .loader import resolve_package_dir
+        from .loader import _resolve, version_of
 
-        package_dir = resolve_package_dir(package_dir)  # a folder, its datapackage.json or a zip
+        package_dir, handed_over = _resolve(package_dir, None)  # a folder, its datapackage.json or a zip
         package_path(package_dir, "CITATION.cff", descriptor=package_dir / "datapackage.json", resource="CITATION.cff")
+        label = version_of(package_dir, handed_over)
     record = installed_record(package_dir)
+    if label is not None and label != str(record.get("version")) and label.endswith("+modified"):
+        record = {**record, "version": label}
     if format == "cff":
         return cff_text(record)
     return apa_text(record) if format == "apa" else bibtex_text(record)

@@ -358,3 +358,11 @@ def test_an_unpacked_zip_edited_in_the_cache_with_its_descriptor_re_hashed_is_un
     (root / "datapackage.json").write_text(json.dumps(data), encoding="utf-8")
     version_store._unpacked_zip.cache_clear()  # as a new process would
     assert crd.load("events", package_dir=archive).equals(published), "the edited cache entry was served as the zip"
+
+
+@defect("package: edited copy labelled as the published version")
+def test_cite_of_an_edited_folder_cites_it_as_modified(package_copy):
+    _edit_cell(package_copy)
+    with pytest.warns(ModifiedPackageWarning):
+        cited = crd.cite("apa", package_dir=package_copy)
+    assert f"(Version {VERSION}+modified)" in cited
