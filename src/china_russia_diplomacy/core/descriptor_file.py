@@ -68,11 +68,20 @@ def parse_descriptor(data: bytes, where: str | os.PathLike[str]) -> dict[str, An
     resources = value.get("resources")
     if not isinstance(resources, list) or not resources:
         raise refuse("has no 'resources' list")
+    names: set[str] = set()
     for i, res in enumerate(resources):
         if not isinstance(res, dict) or not isinstance(res.get("name"), str):
             raise refuse(f"resource {i} is not an object with a 'name'")
-        if not isinstance(res.get("schema", {}), dict) or not isinstance(res.get("parquet", {}), dict):
-            raise refuse(f"resource {res['name']!r} has a 'schema' or 'parquet' that is not an object")
+        name = res["name"]
+        if name in names:
+            raise refuse(f"resource {name!r} is listed twice")
+        names.add(name)
+        if not isinstance(res.get("parquet", {}), dict):
+            raise refuse(f"resource {name!r} has a 'parquet' that is not an object")
+        schema = res.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
+            raise refuse(f"resource {name!r} has no 'schema' object whose 'fields' are objects with a 'name'")
     return value
 
 

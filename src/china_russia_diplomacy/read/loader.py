@@ -141,6 +141,22 @@ def _parsed(file: str, size: int, mtime_ns: int) -> dict[str, Any]:
     return read_descriptor(file)
 
 
+def package_metadata(base: Path):
+    """The schemas of ``base``'s descriptor as :class:`~..core.metadata.Metadata`; a descriptor whose
+    schemas do not read as schemas (a field type, constraint or key of the wrong kind) is refused with
+    one line naming it, not a ``KeyError`` from deep inside."""
+    from ..core.errors import CRDError, UntrustedInputError
+    from ..core.metadata import metadata_from_descriptor
+
+    try:
+        return metadata_from_descriptor(_descriptor(base))
+    except CRDError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        raise UntrustedInputError(f"{base / 'datapackage.json'}: its table schemas cannot be read "
+                                  f"({type(exc).__name__}: {exc}); not a descriptor this package reads") from None
+
+
 def package(package_dir: str | Path | None = None) -> dict[str, Any]:
     """The Data Package descriptor (``datapackage.json``) as a dict: metadata, files, hashes, schemas."""
     return json.loads(json.dumps(_descriptor(resolve_package_dir(package_dir))))
@@ -184,10 +200,9 @@ def _arrow_from_csv(table: str, base: Path):
     it for Parquet (same reader, same conversion, same storage types), so both load the same frame."""
     from ..core.convert import to_arrow
     from ..core.csvfile import read_raw
-    from ..core.metadata import metadata_from_descriptor
     from ..core.parquet_io import to_storage
 
-    spec = metadata_from_descriptor(_descriptor(base)).table(table)
+    spec = package_metadata(base).table(table)
     raw, findings = read_raw(path(table, "csv", base), spec)
     typed, more = to_arrow(raw, spec) if raw is not None else (None, [])
     problem = str((findings + more)[0]) if findings or more else None
@@ -310,7 +325,20 @@ def check(package_dir: str | Path | None = None) -> None:
 def describe(table: str, package_dir: str | Path | None = None) -> str:
     """A plain-text codebook of ``table``: what one row is, then each column's type, whether it is
     required, its meaning and its allowed values. ``print(crd.describe("events"))``."""
-    res = _resource(table, resolve_package_dir(package_dir))
+    base = resolve_package_dir(package_dir)
+    res = _resource(table, base)
+    try:
+        out = _codebook_lines(res)
+    except (KeyError, TypeError, AttributeError) as exc:
+        from ..core.errors import UntrustedInputError
+
+        raise UntrustedInputError(f"{base / 'datapackage.json'}: resource {table!r} has a schema that cannot be "
+                                  f"read ({type(exc).__name__}: {exc})") from None
+    return "\n".join(out)
+
+
+def _codebook_lines(res: dict[str, Any]) -> list[str]:
+    """The lines of :func:`describe` for one resource of the descriptor."""
     out = [f"{res['name']}: {res.get('title', '')}", "", res.get("description", ""), ""]
     pk = res["schema"].get("primaryKey", [])
     out.append(f"primary key: {', '.join(pk) if isinstance(pk, list) else pk}; rows: {res.get('rowCount', '?')}")
@@ -324,4 +352,4 @@ def describe(table: str, package_dir: str | Path | None = None) -> str:
         out.append(f"    {f.get('description', '')}")
         for value, meaning in f.get("enumDescriptions", {}).items():
             out.append(f"    - {value}: {meaning}")
-    return "\n".join(out)
+    return out

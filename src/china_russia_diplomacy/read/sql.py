@@ -60,12 +60,12 @@ def connect(package_dir: str | Path | None = None, *, version: str | None = None
         raise ImportError('connect() needs DuckDB: pip install "china-russia-diplomacy[duckdb]"') from None
 
     from ..core.errors import UntrustedInputError
-    from ..core.metadata import column_description, metadata_from_descriptor
-    from .loader import _arrow_from_csv, _descriptor, _resolve, path, version_of
+    from ..core.metadata import column_description
+    from .loader import _arrow_from_csv, _descriptor, _resolve, package_metadata, path, version_of
 
     base, handed_over = _resolve(package_dir, version)
     version_of(base, handed_over)  # a folder whose files differ from its descriptor: one warning line
-    meta = metadata_from_descriptor(_descriptor(base))
+    meta = package_metadata(base)
     con = duckdb.connect(":memory:")
     for spec in meta.tables:
         view = _ident(spec.name)
@@ -81,5 +81,10 @@ def connect(package_dir: str | Path | None = None, *, version: str | None = None
             con.execute(f"CREATE VIEW {view} AS SELECT * FROM {_ident('_' + spec.name + '_arrow')}")
         con.execute(f"COMMENT ON VIEW {view} IS {_literal(spec.title + ': ' + spec.description)}")
         for f in spec.fields:
-            con.execute(f"COMMENT ON COLUMN {view}.{_ident(f.name)} IS {_literal(column_description(f))}")
+            try:
+                described = column_description(f)
+            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+                raise UntrustedInputError(f"{base / 'datapackage.json'}: field {spec.name}.{f.name} has a description "
+                                          f"that cannot be read ({type(exc).__name__}: {exc})") from None
+            con.execute(f"COMMENT ON COLUMN {view}.{_ident(f.name)} IS {_literal(described)}")
     return con

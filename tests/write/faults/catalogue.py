@@ -132,7 +132,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "history: altered patch": "a line of history/1.0.0.json changed: the rebuilt file's SHA-256 differs",
     # what the read side is handed (issue 26): package folders, descriptors, paths, self-vouching caches
     "package: resource path leaves the folder": "an absolute, ../, URL, drive or backslash resource path; a table, folder, descriptor or article linked to outside",
-    "package: descriptor malformed": "a datapackage.json nested 200,000 deep, UTF-16, with a BOM, Latin-1, over 8 MB, an array, without resources",
+    "package: descriptor malformed": "a datapackage.json nested 200,000 deep, UTF-16, with a BOM, Latin-1, over 8 MB, an array, without resources, a resource twice, schemas without fields",
     "package: package_dir a file": "package_dir the datapackage.json itself, a zip named .ZIP or without suffix, a CSV or README",
     "package: edited copy labelled as the published version": "one cell of a folder's events.csv changed, a Parquet twin rewritten, descriptor left as published",
     "path: folder name read as a pattern": "load/scan/connect/export under \"Thesis O'Brien [final] Тезис\" beside a decoy folder the brackets match",

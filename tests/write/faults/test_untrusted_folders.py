@@ -125,6 +125,8 @@ def test_an_article_link_leaving_the_folder_is_refused_by_article(package_copy, 
     ("a JSON array", "not an object"),
     ("no resources", "no 'resources'"),
     ("resource not an object", "resource 0 is not an object"),
+    ("resource listed twice", "listed twice"),
+    ("schema without fields", "no 'schema' object"),
 ])
 def test_a_malformed_descriptor_is_one_untrusted_input_line_naming_it(package_copy, kind, says):
     from china_russia_diplomacy.core.descriptor_file import SIZE_LIMIT
@@ -141,6 +143,9 @@ def test_a_malformed_descriptor_is_one_untrusted_input_line_naming_it(package_co
         "a JSON array": lambda: b"[]",
         "no resources": lambda: b'{"name": "x"}',
         "resource not an object": lambda: b'{"resources": [1]}',
+        "resource listed twice": lambda: json.dumps({**json.loads(text), "resources": json.loads(text)["resources"] * 2}).encode(),
+        "schema without fields": lambda: json.dumps({**json.loads(text), "resources": [
+            {**r, "schema": {"fields": "x"}} for r in json.loads(text)["resources"]]}).encode(),
     }[kind]()
     descriptor.write_bytes(data)
     for call in (lambda: crd.load("events", package_dir=package_copy), lambda: crd.tables(package_copy),
