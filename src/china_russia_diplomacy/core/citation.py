@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from .metadata import Metadata, load_metadata
+from .metadata import Metadata, load_metadata, metadata_from_descriptor
 
 CFF_VERSION = "1.2.0"
 FORMATS = ("apa", "bibtex", "cff")
@@ -119,6 +119,15 @@ def installed_record(package_dir: str | Path | None = None) -> dict[str, Any]:
         return record
     meta = load_metadata(base)
     return citation_record(meta, release_date(base, meta.version))
+
+
+def registered_record(descriptor: dict[str, Any], date_released: str | None) -> dict[str, Any]:
+    """The citation record of a registered version from what ``releases.json`` fixes: the version's
+    ``datapackage.json`` (checked against its registered SHA-256 by the caller) and the registered date.
+    The same record, and with :func:`cff_text` the same bytes, as the ``CITATION.cff`` the version
+    shipped (both are generated from the same metadata), so it can check a ``CITATION.cff`` that no
+    registered hash fixes (one rebuilt from the shipped history, or kept in a cache)."""
+    return citation_record(metadata_from_descriptor(descriptor), date_released)
 
 
 def _author_names(record: dict[str, Any]) -> list[str]:

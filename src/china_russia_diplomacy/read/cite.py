@@ -16,7 +16,7 @@ from pathlib import Path
 
 from typing import Any
 
-from ..core.citation import FORMATS, Format, apa_text, bibtex_text, cff_text, citation_record, installed_record
+from ..core.citation import FORMATS, Format, apa_text, bibtex_text, cff_text, installed_record
 
 
 def cite(format: Format = "apa", package_dir: str | Path | None = None, *, version: str | None = None) -> str:
@@ -61,13 +61,12 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
 def registered_record(base: Path, version: str) -> dict[str, Any]:
     """The citation record of registered ``version`` from its verified copy in ``base``: its descriptor's
     metadata and the release date ``releases.json`` records (see the module docstring)."""
+    from ..core.citation import registered_record as record_of
     from ..core.descriptor_file import read_descriptor
-    from ..core.metadata import metadata_from_descriptor
     from .version_store import registry
 
     release = registry().get(version)
-    meta = metadata_from_descriptor(read_descriptor(Path(base) / "datapackage.json"))
-    return citation_record(meta, release.date if release is not None else None)
+    return record_of(read_descriptor(Path(base) / "datapackage.json"), release.date if release is not None else None)
 
 
 def register(subparsers) -> None:

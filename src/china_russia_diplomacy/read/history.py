@@ -15,7 +15,10 @@ others), so it follows every edit of the data. What a release adds is the lines 
 Each version's rebuilt files are its CSV tables, ``datapackage.json``, ``CITATION.cff`` (for
 ``cite(version=)``) and ``schemas/retired_ids.json`` (for ``diff`` and ``check-version``). Every CSV
 and ``datapackage.json`` must have the SHA-256 ``releases.json`` records for that version, and every
-file the SHA-256 its patch records; anything else is refused (:class:`HistoryError`), never served.
+file the SHA-256 its patch records; ``CITATION.cff``, which no registered hash fixes, must be exactly the
+citation derived from the verified descriptor and the registered date (a patch rewritten together with
+its own recorded hash cannot re-date a version); anything else is refused (:class:`HistoryError`),
+never served.
 The Parquet twins are rebuilt from the verified CSVs with that version's own schema, by the same
 reader and writer ``build`` uses; when this machine's pyarrow writes other bytes than the registered
 ones, the twin is kept as derived rather than refused, because its content is the verified CSV's. A
@@ -118,6 +121,27 @@ def check_release(files: Files, release: Release) -> None:
                                f"releases.json records {expected}; refused")
 
 
+def citation_problem(cff: bytes, descriptor: bytes, release: Release) -> str | None:
+    """Why a ``CITATION.cff`` is not ``release``'s citation, or None. No registered hash fixes the file, so
+    it must be exactly the citation derived from what the registry does fix (the verified descriptor and
+    the registered date): an edited history or cache cannot re-date or re-title a version."""
+    from ..core.citation import cff_text, registered_record
+
+    expected = cff_text(registered_record(json.loads(descriptor), release.date)).encode("utf-8")
+    if cff != expected:
+        return (f"CITATION.cff of {release.version} differs from the citation its registered datapackage.json "
+                f"and date in releases.json give")
+    return None
+
+
+def check_citation(files: Files, release: Release) -> None:
+    """Refuse a rebuilt ``CITATION.cff`` that is not ``release``'s citation (see :func:`citation_problem`)."""
+    if "CITATION.cff" in files:
+        problem = citation_problem(files["CITATION.cff"], files["datapackage.json"], release)
+        if problem:
+            raise HistoryError(f"the history of {release.version} rebuilds a {problem}; refused")
+
+
 def older_releases(registry: Registry, current_version: str) -> list[Release]:
     """The registered versions the history covers: those older than the current data's version (the
     current data is its own version; a link to itself would change with every registration)."""
@@ -168,6 +192,7 @@ def rebuild_version(package_dir: Path, registry: Registry, version: str, dest: P
             raise HistoryError(f"the history of {version} names an unsafe path {rel!r}")
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
         (dest / rel).write_bytes(data)
+    check_citation(files, release)
     meta = metadata_from_descriptor(json.loads(files["datapackage.json"]))
     descriptor_sha = hashlib.sha256(files["datapackage.json"]).hexdigest()
     for spec in meta.tables:

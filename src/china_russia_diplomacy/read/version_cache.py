@@ -100,6 +100,14 @@ def integrity_problems(root: Path, release: Release) -> list[str]:
                 out.append(f"{rel} differs from the SHA-256 in releases.json")
     if out:
         return out  # a twin is only re-derived from a verified CSV and descriptor
+    citation = root / "CITATION.cff"
+    if citation.is_file() or citation.is_symlink():
+        from .history import citation_problem
+
+        problem = ("CITATION.cff is a symbolic link" if citation.is_symlink() else
+                   citation_problem(citation.read_bytes(), (root / "datapackage.json").read_bytes(), release))
+        if problem:
+            out.append(problem)
     for rel in twins:
         derived = derived_parquet_sha256(root, rel, release.files)
         if derived is None or file_sha256(root / rel) != derived:

@@ -137,7 +137,7 @@ DEFECT_CLASSES: dict[str, str] = {
     "package: edited copy labelled as the published version": "one cell of a folder's events.csv changed, a Parquet twin rewritten, descriptor left as published",
     "path: folder name read as a pattern": "load/scan/connect/export under \"Thesis O'Brien [final] Тезис\" beside a decoy folder the brackets match",
     "cache: entry edited with its own record": "a cached Parquet twin rewritten with its .derived.json hash; an unpacked zip's table rewritten with its cached descriptor re-hashed",
-    "history: edited citation": "history's CITATION.cff patch rewritten with its recorded SHA-256: another title and year",
+    "history: edited citation": "history's CITATION.cff patch rewritten with its recorded SHA-256 (another title and year); a cached CITATION.cff re-dated",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
     "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",

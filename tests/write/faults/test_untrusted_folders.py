@@ -333,13 +333,22 @@ def test_an_edited_history_cannot_re_date_or_re_title_a_registered_versions_cita
                                      "sha256": hashlib.sha256(forged).hexdigest()}
     link.write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setenv("CHINA_RUSSIA_DIPLOMACY_DIR", str(package))
-    try:
-        cited = crd.cite("cff", version=version)
-    except crd.CRDError as exc:  # refusing the edited history is as good as ignoring it
-        assert "CITATION.cff" in _one_line(exc)
-        return
-    assert cited == honest and "Forged" not in cited and "date-released: '19" not in cited
-    assert "Forged" in (crd.fetch(version) / "CITATION.cff").read_text(encoding="utf-8"), "the forged file was not even rebuilt"
+    with pytest.raises(crd.CRDError) as err:
+        crd.cite("cff", version=version)
+    message = _one_line(err.value)
+    assert "CITATION.cff" in message and "refused" in message and version in message
+    assert not (version_cache / "versions" / version).exists(), "a forged rebuild must not stay in the cache"
+
+
+@defect("history: edited citation")
+def test_a_citation_edited_in_the_cache_is_not_kept_as_the_versions_citation(version_cache):
+    version = _older_version()
+    honest = crd.cite("cff", version=version)
+    cached = crd.fetch(version) / "CITATION.cff"
+    cached.write_text(cached.read_text(encoding="utf-8").replace("date-released: '20", "date-released: '19"), encoding="utf-8")
+    assert crd.cite("cff", version=version) == honest
+    assert crd.load("events", version=version).attrs["version"] == version
+    assert cached.read_text(encoding="utf-8") == honest, "the edited cached CITATION.cff was kept"
 
 
 @defect("cache: entry edited with its own record")
