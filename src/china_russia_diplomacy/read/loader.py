@@ -6,8 +6,9 @@ instead (fetched once into a cache, see :mod:`.version_store`); ``package_dir=``
 folder, its ``datapackage.json`` or a release zip (recognised by content). A handed-over folder is
 untrusted input: its descriptor is read bounded (:mod:`..core.descriptor_file`), every path it names
 goes through :func:`..core.files.package_path`, and its table files are checked against its own
-hashes (:mod:`.folder_check`) before its version is put on what is loaded. Every loaded frame says what it is: dataset, version and table name in pandas ``attrs``,
-in the Arrow schema metadata and, for polars, in an ``attrs`` attribute of the frame. Only the
+hashes (:mod:`.folder_check`) before its version is put on what is loaded. Every loaded frame says
+what it is: dataset, version and table name in pandas ``attrs``, in the Arrow schema metadata and,
+for polars, in an ``attrs`` attribute of the frame. Only the
 standard library, pyarrow and the chosen backend are imported: never frictionless or pandera, so
 loading stays fast.
 """
@@ -37,8 +38,12 @@ class UnknownNameError(UsageError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class NotAPackageError(UsageError, FileNotFoundError):
+    """``package_dir`` names nothing, or a folder without ``datapackage.json`` (a ``FileNotFoundError`` as in 1.x)."""
+
+
 def did_you_mean(name: str, known: list[str]) -> str:
-    """``"; did you mean 'events'?"`` when ``name`` is close to one of ``known``, else ``""``."""
+    """``" (did you mean 'events'?)"`` when ``name`` is close to one of ``known``, else ``""``."""
     from difflib import get_close_matches
 
     close = get_close_matches(str(name), known, n=1, cutoff=0.6)
@@ -95,10 +100,6 @@ def resolve_package_dir(package_dir: str | Path | None, version: str | None = No
     """The package directory to read: a registered ``version``; a folder, its ``datapackage.json`` or a
     release zip (recognised by its content); else the installed one."""
     return _resolve(package_dir, version)[0]
-
-
-class NotAPackageError(UsageError, FileNotFoundError):
-    """``package_dir`` names nothing, or a folder without ``datapackage.json`` (a ``FileNotFoundError`` as in 1.x)."""
 
 
 def _label(frame, backend: str, dataset: str, version: str, table: str):
