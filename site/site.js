@@ -70,9 +70,10 @@ function crdEvidence() {
 }
 
 /* The search: see build/generate/site/search.py for the index's layout. */
-var CRD_BLOCKS = {};
-function crdSearchDocs(block, docs) { (CRD_BLOCKS[block] = CRD_BLOCKS[block] || {}).docs = docs; }
-function crdSearchTerms(block, key, terms) { (CRD_BLOCKS[block] = CRD_BLOCKS[block] || {})[key] = terms; }
+var CRD_INDEX = { keys: {}, terms: {}, docs: {} };
+function crdSearchKeys(block, keys) { CRD_INDEX.keys[block] = keys; }
+function crdSearchTerms(block, key, terms) { CRD_INDEX.terms[block + "/" + key] = terms; }
+function crdSearchDocs(number, docs) { CRD_INDEX.docs[number] = docs; }
 
 function crdTerms(text) {
   "use strict";
@@ -82,8 +83,9 @@ function crdTerms(text) {
 
 function crdKey(term) {
   "use strict";
-  var c = term.charAt(0);
-  return /^[a-z0-9]$/.test(c) ? c : "u" + term.codePointAt(0).toString(16);
+  return Array.from(term).slice(0, 2).map(function (c) {
+    return /^[a-z0-9]$/.test(c) ? c : "_" + c.codePointAt(0).toString(16);
+  }).join("");
 }
 
 function crdSearch() {
@@ -91,7 +93,7 @@ function crdSearch() {
   var input = document.getElementById("q");
   var list = document.getElementById("results");
   var status = document.getElementById("search-status");
-  var manifest = window.CRD_SEARCH_MANIFEST || { documents: 0, keys: [] };
+  var manifest = window.CRD_SEARCH_MANIFEST || { documents: 0, blocks: 0, docs_block: 1, postings_block: 1 };
   var LIMIT = 100;
   var loaded = {};
   var run = 0;
@@ -108,17 +110,27 @@ function crdSearch() {
     return loaded[src];
   }
 
+  /* the keys a word's terms can live under: its own, or for a one-letter word every key it starts */
+  function keysOf(block, word) {
+    var key = crdKey(word);
+    var have = CRD_INDEX.keys[block] || [];
+    if (Array.from(word).length >= 2) { return have.indexOf(key) === -1 ? [] : [key]; }
+    return have.filter(function (k) { return k.lastIndexOf(key, 0) === 0; });
+  }
+
   function matches(block, word) {
-    var terms = CRD_BLOCKS[block][crdKey(word)] || {};
     var found = {};
-    Object.keys(terms).forEach(function (term) {
-      if (term.lastIndexOf(word, 0) === 0) { terms[term].forEach(function (d) { found[d] = true; }); }
+    keysOf(block, word).forEach(function (key) {
+      var terms = CRD_INDEX.terms[block + "/" + key] || {};
+      Object.keys(terms).forEach(function (term) {
+        if (term.lastIndexOf(word, 0) === 0) { terms[term].forEach(function (d) { found[d] = true; }); }
+      });
     });
     return found;
   }
 
-  function show(block, doc) {
-    var entry = CRD_BLOCKS[block].docs[doc];
+  function show(doc) {
+    var entry = CRD_INDEX.docs[Math.floor(doc / manifest.docs_block)][doc % manifest.docs_block];
     var item = document.createElement("li");
     var link = document.createElement("a");
     link.href = entry[3];
@@ -135,28 +147,40 @@ function crdSearch() {
     if (!words.length) { status.textContent = manifest.documents + " records and articles searchable."; return; }
     status.textContent = "Searching…";
     var found = 0, block = 0;
+    function done(message) { if (mine === run) { status.textContent = message; } }
     function next() {
       if (mine !== run) { return; }
-      if (block >= manifest.keys.length || found >= LIMIT) {
-        status.textContent = (found === 0 ? "Nothing found for " : found + (found >= LIMIT ? "+" : "") + " found for ") +
-          words.join(" ") + (found >= LIMIT ? " (the first " + LIMIT + " shown; add a word to narrow)." : ".");
+      if (block >= manifest.blocks || found >= LIMIT) {
+        done((found === 0 ? "Nothing found for " : found + (found >= LIMIT ? "+" : "") + " found for ") +
+          words.join(" ") + (found >= LIMIT ? " (the first " + LIMIT + " shown; add a word to narrow)." : "."));
         return;
       }
       var b = block++;
-      var keys = manifest.keys[b];
-      var need = words.map(crdKey);
-      if (need.some(function (k) { return keys.indexOf(k) === -1; })) { next(); return; }
-      var files = ["search/" + b + "/docs.js"].concat(need.filter(function (k, i) { return need.indexOf(k) === i; })
-        .map(function (k) { return "search/" + b + "/" + k + ".js"; }));
-      Promise.all(files.map(load)).then(function () {
-        if (mine !== run) { return; }
-        var sets = words.map(function (w) { return matches(b, w); });
-        var docs = Object.keys(sets[0]).map(Number).sort(function (x, y) { return x - y; });
-        docs.forEach(function (d) {
-          if (found < LIMIT && sets.every(function (s) { return s[d]; })) { found++; show(b, d); }
+      load("search/p" + b + "/keys.js").then(function () {
+        var need = [];
+        for (var i = 0; i < words.length; i++) {
+          var keys = keysOf(b, words[i]);
+          if (!keys.length) { return []; }  // a word found nowhere in this block: no match here
+          keys.forEach(function (k) { if (need.indexOf(k) === -1) { need.push(k); } });
+        }
+        return Promise.all(need.map(function (k) { return load("search/p" + b + "/" + k + ".js"); })).then(function () {
+          var sets = words.map(function (w) { return matches(b, w); });
+          return Object.keys(sets[0]).map(Number).filter(function (d) { return sets.every(function (s) { return s[d]; }); })
+            .sort(function (x, y) { return x - y; }).slice(0, LIMIT - found)
+            .map(function (d) { return b * manifest.postings_block + d; });
         });
+      }).then(function (docs) {
+        var files = [];
+        docs.forEach(function (d) {
+          var f = "search/d" + Math.floor(d / manifest.docs_block) + ".js";
+          if (files.indexOf(f) === -1) { files.push(f); }
+        });
+        return Promise.all(files.map(load)).then(function () { return docs; });
+      }).then(function (docs) {
+        if (mine !== run) { return; }
+        docs.forEach(function (d) { found++; show(d); });
         next();
-      }, function (error) { status.textContent = "The search index is incomplete: " + error.message; });
+      }, function (error) { done("The search index is incomplete: " + error.message); });
     }
     next();
   }

@@ -1,1 +1,1 @@
-window.CRD_SEARCH_MANIFEST = {"documents":450,"block":2000,"keys":[["0","1","2","3","4","5","6","7","8","9","a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q","r","s","t","u","v","w","x","y","z"]]};
+window.CRD_SEARCH_MANIFEST = {"documents":450,"docs_block":1000,"postings_block":50000,"blocks":1};

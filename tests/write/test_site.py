@@ -261,20 +261,23 @@ def test_the_evidence_marks_escape_the_article_text():
     assert "<script>" not in str(html) and "&lt;script&gt;" in str(html)
 
 
-def test_no_search_index_file_grows_with_the_dataset():
+def test_no_search_index_file_grows_with_the_dataset(monkeypatch):
     from china_russia_diplomacy.build.generate.site import search
 
-    docs = [("events", f"evt-{i:06d}", f"visit {i}", f"events/page-1.html#r-evt-{i:06d}",
-             f"evt-{i:06d} Putin visits Beijing talks {i}") for i in range(5 * search.BLOCK + 7)]
-    files = dict(search.files(iter(docs)))
-    manifest = files.pop("search/manifest.js")
-    assert b'"documents":' + str(len(docs)).encode() in manifest
-    blocks = {path.split("/")[1] for path in files}
-    assert len(blocks) == 6
-    one_block = dict(search.files(iter(docs[:search.BLOCK])))
-    biggest_small = max(len(v) for k, v in one_block.items() if k != "search/manifest.js")
-    biggest = max(len(v) for v in files.values())
-    assert biggest <= biggest_small * 1.1, "a postings or docs file grew with the number of documents"
+    monkeypatch.setattr(search, "DOCS_BLOCK", 10)
+    monkeypatch.setattr(search, "POSTINGS_BLOCK", 100)
+
+    def docs(n):
+        return ((("events", f"evt-{i:06d}", f"visit {i}", f"events/page-1.html#r-evt-{i:06d}",
+                  f"evt-{i:06d} Putin visits Beijing talks {i % 50}")) for i in range(n))
+
+    small = dict(search.files(docs(100)))
+    large = dict(search.files(docs(5 * 100 + 7)))
+    manifest = large.pop("search/manifest.js")
+    assert b'"documents":507' in manifest and b'"blocks":6' in manifest
+    assert len([p for p in large if p.startswith("search/d")]) == 51
+    small.pop("search/manifest.js")
+    assert max(map(len, large.values())) <= max(map(len, small.values())) * 1.1, "an index file grew with the data"
 
 
 def test_the_search_terms_keep_ids_whole_and_drop_accents():

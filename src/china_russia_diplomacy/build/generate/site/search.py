@@ -5,17 +5,19 @@ disk, and a ``file://`` page cannot ``fetch`` (Pagefind loads its index that way
 can load from ``file://``, so the index is a set of small JavaScript files, each calling a function of
 ``site.js`` with its part of the index. So that no single file grows with the dataset:
 
-- documents (one per record, one per article) are numbered and cut into blocks of :data:`BLOCK` documents;
-- block ``b`` has ``search/<b>/docs.js`` (each document's table, ID, one-line label and link) and one
-  postings file per first character of its terms, ``search/<b>/<key>.js`` (``{term: [doc, ...]}``, doc
-  numbers inside the block);
-- ``search/manifest.js`` lists, per block, the keys it has (so no missing file is ever requested).
+- documents (one per record, one per article) are numbered; their table, ID, one-line label and link are
+  in ``search/d<n>.js``, :data:`DOCS_BLOCK` documents each (a result loads only the files of its documents);
+- the postings (``{term: [document, ...]}``) are cut by document into blocks of :data:`POSTINGS_BLOCK`
+  documents and by the first two characters of the term (:func:`key_of`): ``search/p<b>/<key>.js``, with
+  ``search/p<b>/keys.js`` listing the keys block ``b`` has (so no missing file is ever requested);
+- ``search/manifest.js`` says only how many documents and blocks there are.
 
 A query is cut into words as the index was (lowercase, accents removed, IDs such as ``men-0001`` kept
-whole); a document matches when every word is a prefix of one of its terms (AND, anywhere in the row:
-IDs, titles, names, quotes, evidence, notes, and the whole text of an article). The browser loads block
-after block, and only the postings files of the query's first characters, until it has enough results:
-a query downloads a bounded amount per block, whatever the size of the dataset.
+whole); a document matches when every word is the start of one of its terms (AND, anywhere in the row:
+IDs, titles, names, quotes, evidence, notes, and the whole text of an article). The browser reads block
+after block, loading only the postings files of the query's words, until it has enough results, so a
+query downloads a bounded amount per block whatever the size of the dataset (measured by
+``scripts/benchmark_site.py``).
 """
 
 from __future__ import annotations
@@ -25,8 +27,10 @@ import re
 import unicodedata
 from typing import Iterable, Iterator
 
-BLOCK = 2000  # documents per block: a block's docs.js stays under about 0.5 MB
+DOCS_BLOCK = 1000  # documents per docs file (a label is at most LABEL_CHARS): about 0.2 MB at most
+POSTINGS_BLOCK = 50_000  # documents per postings block: a block's largest postings file stays small
 LABEL_CHARS = 160
+KEY_CHARS = 2
 _TERM = re.compile(r"\w+(?:[-.]\w+)*")
 
 
@@ -47,9 +51,9 @@ def terms(text: str) -> set[str]:
 
 
 def key_of(term: str) -> str:
-    """The postings file a term lives in: its first character, or ``u`` + its code point in hex."""
-    c = term[0]
-    return c if c.isascii() and c.isalnum() else f"u{ord(c):x}"
+    """The postings file a term lives in: its first two characters, each kept when an ASCII letter or
+    digit and written ``_<hex code point>`` otherwise (a file name every host serves), as site.js does."""
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in term[:KEY_CHARS])
 
 
 def _js(call: str, *args) -> bytes:
@@ -59,30 +63,35 @@ def _js(call: str, *args) -> bytes:
 
 def files(documents: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple[str, bytes]]:
     """``(path under site/, bytes)`` of the index of ``documents``: ``(table, id, label, url, text)``, with
-    ``url`` relative to the site root. Documents are consumed one block at a time."""
-    manifest: list[list[str]] = []
-    block: list[tuple[str, str, str, str, str]] = []
+    ``url`` relative to the site root. Documents are consumed as they come, one block held at a time."""
     total = 0
+    blocks = 0
+    docs: list[list[str]] = []
+    postings: dict[str, dict[str, list[int]]] = {}
 
-    def flush(number: int, docs: list) -> Iterator[tuple[str, bytes]]:
-        postings: dict[str, dict[str, list[int]]] = {}
-        for i, (_table, _id, _label, _url, text) in enumerate(docs):
-            for term in terms(text):
-                postings.setdefault(key_of(term), {}).setdefault(term, []).append(i)
-        yield f"search/{number}/docs.js", _js("crdSearchDocs", number, [
-            [t, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url]
-            for t, rid, label, url, _ in docs])
+    def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
+        yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(postings))
         for key in sorted(postings):
-            yield f"search/{number}/{key}.js", _js("crdSearchTerms", number, key, dict(sorted(postings[key].items())))
-        manifest.append(sorted(postings))
+            yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, dict(sorted(postings[key].items())))
 
-    for doc in documents:
-        block.append(doc)
+    for table, rid, label, url, text in documents:
+        local = total - blocks * POSTINGS_BLOCK
+        for term in terms(text):
+            postings.setdefault(key_of(term), {}).setdefault(term, []).append(local)
+        docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
         total += 1
-        if len(block) == BLOCK:
-            yield from flush(len(manifest), block)
-            block = []
-    if block or not manifest:
-        yield from flush(len(manifest), block)
+        if len(docs) == DOCS_BLOCK:
+            yield f"search/d{(total - 1) // DOCS_BLOCK}.js", _js("crdSearchDocs", (total - 1) // DOCS_BLOCK, docs)
+            docs = []
+        if total % POSTINGS_BLOCK == 0:
+            yield from flush_postings(blocks)
+            blocks += 1
+            postings = {}
+    if docs:
+        yield f"search/d{total // DOCS_BLOCK}.js", _js("crdSearchDocs", total // DOCS_BLOCK, docs)
+    if postings or blocks == 0:
+        yield from flush_postings(blocks)
+        blocks += 1
     yield "search/manifest.js", ("window.CRD_SEARCH_MANIFEST = " + json.dumps(
-        {"documents": total, "block": BLOCK, "keys": manifest}, separators=(",", ":")) + ";\n").encode("utf-8")
+        {"documents": total, "docs_block": DOCS_BLOCK, "postings_block": POSTINGS_BLOCK, "blocks": blocks},
+        separators=(",", ":")) + ";\n").encode("utf-8")
