@@ -36,7 +36,7 @@ from ....core.citation import apa_text, bibtex_text, citation_record, release_da
 from ....core.registry import Registry, read_registry, version_key
 from . import changes, download, evidence, search, text
 
-ROWS_PER_PAGE = 500
+ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
 SITE = "site"
 RECORD_TABLES = ("events", "quotes", "participants", "agreements", "discrepancies")
 INFERRED_BASIS_COLUMNS = ("date_basis", "spoken_date_basis", "signed_date_basis", "published_date_basis")
@@ -112,6 +112,15 @@ class Records:
 
     def row_id(self, table: str, row: dict[str, Any]) -> str:
         return _row_id(self.meta.table(table), row)
+
+    def url_of_key(self, table: str, key: str, from_depth: int = 1) -> str:
+        """A link to the record with primary key ``key`` (a composite key joined by ``|``, as ``diff`` and
+        the version pages name it); empty when the table has no such record on the site."""
+        try:
+            pk = self.meta.table(table).primary_key
+        except (KeyError, LookupError):
+            return ""
+        return self.url(table, dict(zip(pk, str(key).split("|"))), from_depth)
 
 
 def _span_url(source_id: str, start: Any, end: Any, from_depth: int = 1) -> str:
@@ -207,14 +216,11 @@ def _clip(text: str, n: int = 110) -> str:
 
 
 def article_label(source: dict[str, Any], text: str) -> str:
-    """An article's headline, or (three of five have none) its credit and date with its first words."""
+    """An article's headline, or (three of five have none) its first words, said to be no headline."""
     if source.get("headline"):
         return source["headline"]
-    credit = ", ".join(_plain(source.get(c)) for c in ("agency", "publisher", "dateline") if source.get(c))
     body = text[int(source.get("body_start") or 0):]
-    words = " ".join(body.split()[:12])
-    date = _plain(source.get("published_date")) or "undated"
-    return f"{credit or 'untitled'}, {date}: “{words}…” (no headline)"
+    return f"“{' '.join(body.split()[:12])}…” (no headline)"
 
 
 class Summaries:
@@ -386,15 +392,16 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
     changelog_path = package_dir / "CHANGELOG.md"
     entries = text.changelog_entries(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
     retired = _retired(package_dir)
+    notes_path = package_dir / "curation" / "NOTES.md"
+    curation_notes = notes_path.read_text(encoding="utf-8") if notes_path.is_file() else ""
     for entry in versions:
         entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
     yield page("versions.html", "versions.html.j2", versions=versions)
-    pk = {spec.name: spec.primary_key for spec in meta.tables}
     for entry in versions:
         if entry["changes"] is not None:
             yield page(f"versions/{entry['version']}.html", "version.html.j2", entry=entry, records=records,
                        plain=_plain, retired=retired, reasons=text.changelog_rows(entry["changelog"] or ""),
-                       key_row=lambda t, k: dict(zip(pk.get(t, []), k.split("|"))), shown=ROWS_PER_PAGE)
+                       decisions=text.notes_reasons(curation_notes, entry["version"]), shown=ROWS_PER_PAGE)
 
     # search: a sharded index loaded as scripts, so that it works from file:// too
     def documents() -> Iterator[tuple[str, str, str, str, str]]:

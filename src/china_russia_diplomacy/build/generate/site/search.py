@@ -28,16 +28,20 @@ import unicodedata
 from typing import Iterable, Iterator
 
 DOCS_BLOCK = 1000  # documents per docs file (a label is at most LABEL_CHARS): about 0.2 MB at most
-POSTINGS_BLOCK = 50_000  # documents per postings block: a block's largest postings file stays small
+POSTINGS_BLOCK = 10_000  # documents per postings block: its largest postings file (IDs: ``me``) about 0.25 MB
 LABEL_CHARS = 160
 KEY_CHARS = 2
 _TERM = re.compile(r"\w+(?:[-.]\w+)*")
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def normalize(text: str) -> str:
-    """Lowercase, accents removed (``Martínez`` is found as ``martinez``), as site.js does."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lowercase, accents removed (``Martínez`` is found as ``martinez``), as site.js does (it removes
+    ``\\p{M}``; the blocks of combining marks below are the marks NFKD leaves in Latin, Greek and Cyrillic)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def terms(text: str) -> set[str]:
@@ -53,7 +57,10 @@ def terms(text: str) -> set[str]:
 def key_of(term: str) -> str:
     """The postings file a term lives in: its first two characters, each kept when an ASCII letter or
     digit and written ``_<hex code point>`` otherwise (a file name every host serves), as site.js does."""
-    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in term[:KEY_CHARS])
+    key = term[:KEY_CHARS]
+    if key.isascii() and key.isalnum():
+        return key
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in key)
 
 
 def _js(call: str, *args) -> bytes:
@@ -67,17 +74,20 @@ def files(documents: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple
     total = 0
     blocks = 0
     docs: list[list[str]] = []
-    postings: dict[str, dict[str, list[int]]] = {}
+    postings: dict[str, list[int]] = {}  # term -> documents of this block
 
     def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
-        yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(postings))
-        for key in sorted(postings):
-            yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, dict(sorted(postings[key].items())))
+        by_key: dict[str, dict[str, list[int]]] = {}
+        for term in sorted(postings):
+            by_key.setdefault(key_of(term), {})[term] = postings[term]
+        yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(by_key))
+        for key in sorted(by_key):
+            yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, by_key[key])
 
     for table, rid, label, url, text in documents:
         local = total - blocks * POSTINGS_BLOCK
         for term in terms(text):
-            postings.setdefault(key_of(term), {}).setdefault(term, []).append(local)
+            postings.setdefault(term, []).append(local)
         docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
         total += 1
         if len(docs) == DOCS_BLOCK:
