@@ -231,7 +231,7 @@ class Summaries:
         self.events = {r["event_id"]: r.get("title") or "" for r in rows.get("events", [])}
 
     def event(self, event_id: Any) -> str:
-        return f"{event_id} ({_clip(self.events.get(event_id, ''), 70)})" if event_id else ""
+        return f"{event_id} ({_clip(self.events.get(event_id, ''), 100)})" if event_id else ""
 
     def __call__(self, table: str, row: dict[str, Any]) -> str:
         if table == "events":
