@@ -460,6 +460,29 @@ def served_site(tmp_path_factory):
         server.server_close()
 
 
+def test_every_link_of_the_site_served_alone_answers(served_site):
+    # regression: 19 links left site/ (../data/*.csv, ../docs/timeline.svg, ../CITATION.cff, ../releases.json)
+    import urllib.request
+    from urllib.parse import urljoin
+
+    targets = set()
+    for page in sorted(SITE.rglob("*.html")):
+        base = served_site + page.relative_to(SITE).as_posix()
+        targets.add(base)
+        for href in _parse(page).hrefs:
+            targets.add(urljoin(base, href).split("#", 1)[0])
+    assert all(t.startswith(served_site) for t in targets), "every link stays on the host"
+    failed = []
+    for url in sorted(targets):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as response:
+                if response.status != 200:
+                    failed.append(f"{url}: {response.status}")
+        except OSError as exc:
+            failed.append(f"{url}: {exc}")
+    assert not failed, "\n".join(failed[:20])
+
+
 @pytest.mark.slow
 def test_the_site_served_alone_loads_every_page_template_and_searches(browser, served_site):
     browser.get_log("browser")
@@ -472,17 +495,24 @@ def test_the_site_served_alone_loads_every_page_template_and_searches(browser, s
 
 
 @pytest.mark.slow
-def test_no_page_template_is_wider_than_a_phone(browser):
+def test_no_page_template_is_wider_than_a_phone_nor_fails_axe_there(browser):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                             {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    from axe_selenium_python import Axe
+
     try:
-        wide = {}
+        wide, bad = {}, []
         for template, rel in sorted(TEMPLATES.items()):
             _open(browser, rel)
             width = browser.execute_script("return document.documentElement.scrollWidth;")
             if width > 390:
                 wide[template] = width
+            axe = Axe(browser)
+            axe.inject()
+            bad += [f"{template}: {v['id']} ({v['impact']})" for v in axe.run()["violations"]
+                    if v["impact"] in ("serious", "critical")]
         assert not wide, f"wider than 390 px: {wide}"
+        assert not bad, "at 390 px: " + "; ".join(bad)
         _open(browser, "articles/src-0002.html")
         text_top = browser.execute_script("return document.getElementById('article-text').getBoundingClientRect().top;")
         assert text_top < 844, "on a phone the article's words come in the first screen, before its metadata"
