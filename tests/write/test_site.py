@@ -103,6 +103,40 @@ def test_the_version_pages_count_what_diff_counts():
             assert tuple(map(int, row.groups())) == (len(t.added), len(t.removed), len(t.changed)), (page.name, t.table)
 
 
+@pytest.mark.slow
+def test_a_many_page_synthetic_site_links_only_inside_itself(tmp_path):
+    """A synthetic copy with several pages per table (pagers, capped lists, no registry): every link and
+    anchor resolves among the files generated, and no page or index file is larger than a bound."""
+    import posixpath
+
+    from china_russia_diplomacy.build import synthetic
+    from china_russia_diplomacy.build.generate.site import ROWS_PER_PAGE
+    from china_russia_diplomacy.build.pipeline import compute_outputs
+
+    synthetic.write_copy(REPO, tmp_path / "pkg", 6000)
+    outputs, _ = compute_outputs(tmp_path / "pkg", skip=("timeline",))
+    site = {k.removeprefix("site/"): v for k, v in outputs.items() if k.startswith("site/")}
+    events = synthetic.row_counts(tmp_path / "pkg")["events"]
+    assert events > 2 * ROWS_PER_PAGE and f"events/page-{-(-events // ROWS_PER_PAGE)}.html" in site
+    parsed = {}
+    for rel, data in site.items():
+        if rel.endswith(".html"):
+            parsed[rel] = _Links()
+            parsed[rel].feed(data.decode("utf-8"))
+    broken = []
+    for rel, links in parsed.items():
+        for href in links.hrefs:
+            parts = urlsplit(href)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), unquote(parts.path))) if parts.path else rel
+            if parts.scheme or target not in site:
+                broken.append(f"{rel}: {href}")
+            elif parts.fragment and target.endswith(".html") and parts.fragment not in parsed[target].ids:
+                broken.append(f"{rel}: {href} (no #{parts.fragment})")
+    assert not broken, "\n".join(broken[:20])
+    read = {k: v for k, v in site.items() if not k.startswith(("data/", "download/"))}
+    assert max(map(len, read.values())) < 1_000_000, max(read, key=lambda k: len(read[k]))
+
+
 def test_every_article_page_carries_the_copyright_notice_of_license_data():
     for page in sorted((SITE / "articles").glob("src-*.html")):
         assert "remain the property of their publishers" in page.read_text(encoding="utf-8"), page.name

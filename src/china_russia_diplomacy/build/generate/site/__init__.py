@@ -396,7 +396,7 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
     curation_notes = notes_path.read_text(encoding="utf-8") if notes_path.is_file() else ""
     for entry in versions:
         entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
-    yield page("versions.html", "versions.html.j2", versions=versions)
+    yield page("versions.html", "versions.html.j2", versions=versions, has_releases="releases.json" in downloads)
     for entry in versions:
         if entry["changes"] is not None:
             yield page(f"versions/{entry['version']}.html", "version.html.j2", entry=entry, records=records,
