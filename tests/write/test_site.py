@@ -103,21 +103,11 @@ def test_the_version_pages_count_what_diff_counts():
             assert tuple(map(int, row.groups())) == (len(t.added), len(t.removed), len(t.changed)), (page.name, t.table)
 
 
-@pytest.mark.slow
-def test_a_many_page_synthetic_site_links_only_inside_itself(tmp_path):
-    """A synthetic copy with several pages per table (pagers, capped lists, no registry): every link and
-    anchor resolves among the files generated, and no page or index file is larger than a bound."""
+def _broken_links(site: dict[str, bytes]) -> list[str]:
+    """Every link or anchor of the pages of ``site`` (``{path under site/: bytes}``) that does not resolve
+    among its files."""
     import posixpath
 
-    from china_russia_diplomacy.build import synthetic
-    from china_russia_diplomacy.build.generate.site import ROWS_PER_PAGE
-    from china_russia_diplomacy.build.pipeline import compute_outputs
-
-    synthetic.write_copy(REPO, tmp_path / "pkg", 6000)
-    outputs, _ = compute_outputs(tmp_path / "pkg", skip=("timeline",))
-    site = {k.removeprefix("site/"): v for k, v in outputs.items() if k.startswith("site/")}
-    events = synthetic.row_counts(tmp_path / "pkg")["events"]
-    assert events > 2 * ROWS_PER_PAGE and f"events/page-{-(-events // ROWS_PER_PAGE)}.html" in site
     parsed = {}
     for rel, data in site.items():
         if rel.endswith(".html"):
@@ -132,9 +122,59 @@ def test_a_many_page_synthetic_site_links_only_inside_itself(tmp_path):
                 broken.append(f"{rel}: {href}")
             elif parts.fragment and target.endswith(".html") and parts.fragment not in parsed[target].ids:
                 broken.append(f"{rel}: {href} (no #{parts.fragment})")
+    return broken
+
+
+@pytest.mark.slow
+def test_a_many_page_synthetic_site_links_only_inside_itself(tmp_path):
+    """A synthetic copy with several pages per table (pagers, capped lists, no registry): every link and
+    anchor resolves among the files generated, and no page or index file is larger than a bound."""
+    from china_russia_diplomacy.build import synthetic
+    from china_russia_diplomacy.build.generate.site import ROWS_PER_PAGE
+    from china_russia_diplomacy.build.pipeline import compute_outputs
+
+    synthetic.write_copy(REPO, tmp_path / "pkg", 6000)
+    outputs, _ = compute_outputs(tmp_path / "pkg", skip=("timeline",))
+    site = {k.removeprefix("site/"): v for k, v in outputs.items() if k.startswith("site/")}
+    events = synthetic.row_counts(tmp_path / "pkg")["events"]
+    assert events > 2 * ROWS_PER_PAGE and f"events/page-{-(-events // ROWS_PER_PAGE)}.html" in site
+    broken = _broken_links(site)
     assert not broken, "\n".join(broken[:20])
     read = {k: v for k, v in site.items() if not k.startswith(("data/", "download/"))}
     assert max(map(len, read.values())) < 1_000_000, max(read, key=lambda k: len(read[k]))
+
+
+@pytest.mark.slow
+def test_a_long_list_of_changes_continues_on_pages_of_its_own(package_copy, monkeypatch):
+    """A version page lists at most ROWS_PER_PAGE rows of each kind per table and links the rest, page by
+    page, so that it does not grow with the data; every corrected row is on exactly one page."""
+    import china_russia_diplomacy.build.generate.site as site_generator
+    from china_russia_diplomacy.build.pipeline import compute_outputs
+    from china_russia_diplomacy.publish.diff import diff
+
+    import shutil
+
+    shutil.copytree(REPO / "history", package_copy / "history")  # the versions' files, so their pages exist
+    shutil.copy2(REPO / "releases.json", package_copy / "releases.json")
+    shutil.copytree(REPO / "curation", package_copy / "curation")
+    monkeypatch.setattr(site_generator, "ROWS_PER_PAGE", 5)
+    outputs, _ = compute_outputs(package_copy, skip=("timeline",))
+    changed = diff("1.1.0", "1.2.0", repo=REPO).tables
+    events = next(t for t in changed if t.table == "events")
+    assert len(events.changed) > 10
+    pages = [k for k in outputs if k.startswith("site/versions/1.2.0-events-changed-")]
+    assert len(pages) == -(-len(events.changed) // 5) - 1
+    main = outputs["site/versions/1.2.0.html"].decode("utf-8")
+    assert 'href="1.2.0-events-changed-2.html"' in main
+    seen = []
+    for rel in ["site/versions/1.2.0.html", *sorted(pages)]:
+        html = outputs[rel].decode("utf-8")
+        part = html[html.index('<section id="t-events">'):] if rel.endswith("1.2.0.html") else html
+        part = part[:part.index("</section>")] if "</section>" in part else part
+        seen += re.findall(r'<strong><a href="[^"]*#r-(evt-[0-9]+)">', part)
+    assert sorted(seen) == sorted(events.changed), "each corrected event on exactly one page"
+    broken = _broken_links({k.removeprefix("site/"): v for k, v in outputs.items() if k.startswith("site/")})
+    assert not broken, "\n".join(broken[:20])
 
 
 def test_every_article_page_carries_the_copyright_notice_of_license_data():

@@ -398,10 +398,21 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
         entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
     yield page("versions.html", "versions.html.j2", versions=versions, has_releases="releases.json" in downloads)
     for entry in versions:
-        if entry["changes"] is not None:
-            yield page(f"versions/{entry['version']}.html", "version.html.j2", entry=entry, records=records,
-                       plain=_plain, retired=retired, reasons=text.changelog_rows(entry["changelog"] or ""),
-                       decisions=text.notes_reasons(curation_notes, entry["version"]), shown=ROWS_PER_PAGE)
+        if entry["changes"] is None:
+            continue
+        why = {"entry": entry, "records": records, "plain": _plain, "retired": retired, "shown": ROWS_PER_PAGE,
+               "reasons": text.changelog_rows(entry["changelog"] or ""),
+               "decisions": text.notes_reasons(curation_notes, entry["version"])}
+        yield page(f"versions/{entry['version']}.html", "version.html.j2", **why)
+        # the rest of a long list, ROWS_PER_PAGE rows a page (the version page shows the first page)
+        for t in entry["changes"]:
+            for kind in ("added", "removed", "changed"):
+                rows_of = list(t.changed.items()) if kind == "changed" else getattr(t, kind)
+                pages = -(-len(rows_of) // ROWS_PER_PAGE)
+                for n in range(2, pages + 1):
+                    yield page(f"versions/{entry['version']}-{t.table}-{kind}-{n}.html", "version_more.html.j2",
+                               table=t, kind=kind, number=n, pages=pages,
+                               rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
 
     # search: a sharded index loaded as scripts, so that it works from file:// too
     def documents() -> Iterator[tuple[str, str, str, str, str]]:
