@@ -1,25 +1,28 @@
 """Build generator: ``site/``, the dataset's home on the web, generated from the package.
 
-A static site (no server, no CDN, no network: it works from ``file://`` and from any static host) built
-with Jinja2 templates (autoescaped, undefined names are errors) from what the build already holds: the
-schemas, the typed tables, the descriptor with sizes and hashes, the archived articles, the registry, the
-history of every registered version and the citation record. Pages:
+A static site (no server, no CDN, no network: it works from ``file://``, from an unpacked archive and
+from any static host serving ``site/`` alone) built with Jinja2 templates (autoescaped, undefined names
+are errors) from what the build already holds: the schemas, the typed tables, the descriptor, the
+archived articles, the registry, the history of every registered version, the CHANGELOG and the
+citation record. Pages:
 
-- ``index.html``: what the dataset is and is not, the tables, the timeline, the latest version, how to
-  cite (APA, BibTeX, copy buttons, CITATION.cff) and how to install and load;
-- ``tables/<table>.html``: the data dictionary (every column with its type, constraints, description,
-  allowed values with their counts and examples; keys and relations; downloads with size and SHA-256);
-- ``articles/<source_id>.html``: the evidence viewer (the article with every cited span highlighted, each
-  highlight listing and linking the rows that cite it, each row linking back to its span in context);
+- ``index.html``: in its first screen what the data is, the download of the whole version and how to
+  cite it; then the tables, the timeline, the versions, install and load;
+- ``tables/index.html`` and ``tables/<table>.html``: the data dictionary (one line per column, allowed
+  values and examples folded; keys and relations; downloads with size and SHA-256);
+- ``articles/<source_id>.html``: the evidence viewer (the article first, every cited span a nested
+  ``<mark id="span-...">`` that ``:target`` marks alone; each span listing the rows that cite it, each in
+  a line; see :mod:`.evidence`);
 - ``events/``, ``quotes/``, ``participants/``, ``agreements/``, ``discrepancies/``: every record, at most
-  :data:`ROWS_PER_PAGE` per page (so a 100,000-row copy gives a bounded number of files);
-- ``search.html`` with ``search-index.js``: a prebuilt index of titles, names and quotes, searched offline;
-- ``versions.html`` and ``versions/<version>.html``: every registered version with its archive, and what
-  changed (rows added, removed, corrected; every changed cell one click away).
+  :data:`ROWS_PER_PAGE` per page; ``participants/<id>.html``: one actor with its events, roles and quotes;
+- ``search.html`` with a sharded index in ``search/`` (see :mod:`.search`);
+- ``versions.html`` and ``versions/<version>.html``: every registered version, what changed and why (the
+  CHANGELOG entry, the row's note, the retired ID's reason), row IDs linked to their records;
+- ``data/``, ``download/``, ``CITATION.cff``, ``timeline.svg``, ``releases.json``: every file the pages
+  link (see :mod:`.download`), so nothing leaves ``site/``.
 
-Links to the data files are relative to the repository (``../data/events.csv``): the site is published
-with ``data/`` and ``docs/`` beside it (see ``.github/workflows/pages.yml``), so nothing is copied twice.
-Everything is sorted and free of clocks, so two builds give the same bytes.
+Every file goes through one call, ``emit(path, bytes)``, and pages are rendered one at a time, so that
+the build can stream them to disk. Everything is sorted and free of clocks: two builds give the same bytes.
 """
 
 from __future__ import annotations
@@ -27,13 +30,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ....core.citation import apa_text, bibtex_text, citation_record, release_date
 from ....core.registry import Registry, read_registry, version_key
-from . import changes, evidence
+from . import changes, download, evidence, search, text
 
-ROWS_PER_PAGE = 500
+ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
 SITE = "site"
 RECORD_TABLES = ("events", "quotes", "participants", "agreements", "discrepancies")
 INFERRED_BASIS_COLUMNS = ("date_basis", "spoken_date_basis", "signed_date_basis", "published_date_basis")
@@ -92,12 +95,16 @@ class Records:
                 self.pages[(table, _row_id(spec, row))] = f"{table}/page-{i // ROWS_PER_PAGE + 1}.html"
         # mentions and participations are shown inside their event
         self.inside = {"event_mentions": "event_id", "event_participants": "event_id"}
+        self.events_of: dict[tuple[str, str], str] = {}  # (table, row id) -> its event, for a row known by its key only
+        for table, column in self.inside.items():
+            for row in rows_by_table.get(table, []):
+                self.events_of[(table, self.row_id(table, row))] = _plain(row.get(column))
 
     def url(self, table: str, row: dict[str, Any], from_depth: int = 1) -> str:
         """A link to the record from a page ``from_depth`` folders below the site root."""
         prefix = "../" * from_depth
         if table in self.inside:
-            event = _plain(row.get(self.inside[table]))
+            event = _plain(row.get(self.inside[table])) or self.events_of.get((table, self.row_id(table, row)), "")
             page = self.pages.get(("events", event))
             return f"{prefix}{page}#{_anchor(self.row_id(table, row))}" if page else ""
         page = self.pages.get((table, self.row_id(table, row)))
@@ -105,6 +112,15 @@ class Records:
 
     def row_id(self, table: str, row: dict[str, Any]) -> str:
         return _row_id(self.meta.table(table), row)
+
+    def url_of_key(self, table: str, key: str, from_depth: int = 1) -> str:
+        """A link to the record with primary key ``key`` (a composite key joined by ``|``, as ``diff`` and
+        the version pages name it); empty when the table has no such record on the site."""
+        try:
+            pk = self.meta.table(table).primary_key
+        except (KeyError, LookupError):
+            return ""
+        return self.url(table, dict(zip(pk, str(key).split("|"))), from_depth)
 
 
 def _span_url(source_id: str, start: Any, end: Any, from_depth: int = 1) -> str:
@@ -153,9 +169,9 @@ def _field_info(spec, table, rows: list[dict]) -> list[dict[str, Any]]:
                 examples.append(s)
             if len(examples) == 3:
                 break
-        constraints = {k: v for k, v in f.constraints.items() if k not in ("enum", "required")}
+        constraints = {k: v for k, v in f.constraints.items() if k not in ("enum", "required") and v is not False}
         out.append({"name": f.name, "type": f.type, "required": f.required, "description": f.description,
-                    "constraints": ", ".join(f"{k}: {v}" for k, v in sorted(constraints.items())),
+                    "constraints": ", ".join(k if v is True else f"{k} {v}" for k, v in sorted(constraints.items())),
                     "allowed": allowed, "examples": [e if len(e) <= 80 else e[:79] + "…" for e in examples],
                     "empty": len(values) - len(present)})
     return out
@@ -186,11 +202,106 @@ def _versions(ctx, registry: Registry, states: dict[str, dict[str, bytes]] | Non
     return list(reversed(entries))
 
 
+def display_name(participant: dict[str, Any] | None, fallback: str = "") -> str:
+    """A participant as a reader knows it: its name, or where the articles name none its ``title`` (the
+    office or description they give, ``the prime minister of Slovakia``), never "None"."""
+    if not participant:
+        return fallback
+    return participant.get("name") or participant.get("title") or participant.get("participant_id") or fallback
+
+
+def _clip(text: str, n: int = 110) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def article_label(source: dict[str, Any], text: str) -> str:
+    """An article's headline, or (three of five have none) its first words, said to be no headline."""
+    if source.get("headline"):
+        return source["headline"]
+    body = text[int(source.get("body_start") or 0):]
+    return f"“{' '.join(body.split()[:12])}…” (no headline)"
+
+
+class Summaries:
+    """What one row records, in a line: an event's title, a participant's role in an event, a quote."""
+
+    def __init__(self, rows: dict[str, list[dict]], names: dict[str, str]):
+        self.names = names
+        self.events = {r["event_id"]: r.get("title") or "" for r in rows.get("events", [])}
+
+    def event(self, event_id: Any) -> str:
+        return f"{event_id} ({_clip(self.events.get(event_id, ''), 100)})" if event_id else ""
+
+    def __call__(self, table: str, row: dict[str, Any]) -> str:
+        if table == "events":
+            return _clip(row.get("title") or "")
+        if table == "event_mentions":
+            status = f", reports it {row['reported_status']}" if row.get("reported_status") else ""
+            return f"mentions {self.event(row.get('event_id'))}{status}"
+        if table == "event_participants":
+            name = self.names.get(row.get("participant_id"), row.get("participant_id"))
+            return f"{name} as {row.get('role')} in {self.event(row.get('event_id'))}"
+        if table == "participants":
+            return display_name(row) + (f", {row['title']}" if row.get("name") and row.get("title") else "")
+        if table == "quotes":
+            speaker = self.names.get(row.get("speaker_id"), row.get("speaker_id"))
+            return f"{speaker}: “{_clip(row.get('text') or '', 90)}”"
+        if table == "agreements":
+            return _clip(row.get("title") or "")
+        if table == "discrepancies":
+            return _clip(f"{row.get('record_id')} {row.get('attribute')}: “{row.get('value')}” against "
+                         f"“{row.get('other_value')}”")
+        return ""
+
+
+def _index_text(row: dict[str, Any], summary: str) -> str:
+    return " ".join([summary, *(_plain(v) for v in row.values() if v is not None)])
+
+
+def _actors(rows: dict[str, list[dict]]) -> dict[str, dict[str, list[dict]]]:
+    """``{participant_id: {"roles": [...], "spoken": [...], "relayed": [...], "agreements": [...]}}``."""
+    out: dict[str, dict[str, list[dict]]] = {p["participant_id"]: {"roles": [], "spoken": [], "relayed": [], "agreements": []}
+                                             for p in rows.get("participants", [])}
+    for ep in rows.get("event_participants", []):
+        out.setdefault(ep["participant_id"], {"roles": [], "spoken": [], "relayed": [], "agreements": []})["roles"].append(ep)
+    for q in rows.get("quotes", []):
+        if q.get("speaker_id") in out:
+            out[q["speaker_id"]]["spoken"].append(q)
+        if q.get("via_id") in out:
+            out[q["via_id"]]["relayed"].append(q)
+    for a in rows.get("agreements", []):
+        for pid in (a.get("parties") or "").split(";"):
+            if pid in out:
+                out[pid]["agreements"].append(a)
+    return out
+
+
+def _retired(package_dir: Path) -> dict[str, dict[str, str]]:
+    path = package_dir / "schemas" / "retired_ids.json"
+    if not path.is_file():
+        return {}
+    return {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8")).get("retired", [])}
+
+
 def generate(ctx) -> dict[str, bytes]:
+    """Every file of ``site/``, each handed over by :func:`emit` as soon as it is made."""
+    out: dict[str, bytes] = {}
+
+    def emit(path: str, data: bytes) -> None:
+        out[f"{SITE}/{path}"] = data
+
+    for path, data in site_files(ctx):
+        emit(path, data)
+    return out
+
+
+def site_files(ctx) -> Iterator[tuple[str, bytes]]:
+    """``(path under site/, bytes)`` of every file, one at a time."""
     from ..history import _current, _states
 
     env = _environment()
-    meta, package_dir = ctx.meta, ctx.package_dir
+    meta, package_dir = ctx.meta, Path(ctx.package_dir)
     descriptor = json.loads(ctx.outputs["datapackage.json"])
     resources = {r["name"]: r for r in descriptor["resources"]}
     rows = {spec.name: _rows(ctx.tables[spec.name]) for spec in meta.tables}
@@ -198,45 +309,60 @@ def generate(ctx) -> dict[str, bytes]:
     registry = read_registry(package_dir)
     date = release_date(package_dir, meta.version)
     record = citation_record(meta, date)
-    out: dict[str, bytes] = {}
+    participants = {r["participant_id"]: r for r in rows.get("participants", [])}
+    names = {pid: display_name(p, pid) for pid, p in participants.items()}
+    summary = Summaries(rows, names)
+    sources = {r["source_id"]: r for r in rows["sources"]}
+    texts = {k: (package_dir / "sources" / s["file_name"]).read_bytes().decode("utf-8") for k, s in sources.items()}
+    labels = {k: article_label(s, texts[k]) for k, s in sources.items()}
+    nav_tables = [t for t in RECORD_TABLES if t in rows]
+    whole = f"download/{download.zip_name(meta)}"
 
-    def page(path: str, template: str, depth: int, **context) -> None:
-        html = env.get_template(template).render(root="../" * depth, repo="../" * (depth + 1), package=descriptor,
-                                                 version=meta.version, released=date, page_path=path, **context)
-        out[f"{SITE}/{path}"] = html.encode("utf-8")
+    def page(path: str, template: str, **context) -> tuple[str, bytes]:
+        depth = path.count("/")
+        html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
+                                                 released=date, page_path=path, nav_tables=nav_tables,
+                                                 md=text.inline, md_block=text.block, whole=whole, **context)
+        return path, html.encode("utf-8")
 
-    # the tables at a glance and the data dictionary
+    # downloads first: the pages state their sizes and hashes
+    downloads: dict[str, dict[str, Any]] = {}
+    for path, data in download.files(ctx):
+        downloads[path] = download.describe(data)
+        yield path, data
+
     tables = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
                "description": s.description, "rows": ctx.tables[s.name].num_rows,
                "key": s.primary_key} for s in meta.tables]
     latest = max(registry.releases, key=lambda r: version_key(r.version)) if registry.releases else None
-    page("index.html", "index.html.j2", 0, tables=tables, latest=latest, apa=apa_text(record),
-         bibtex=bibtex_text(record).rstrip("\n"))
+    yield page("index.html", "index.html.j2", tables=tables, latest=latest, apa=apa_text(record),
+               bibtex=bibtex_text(record).rstrip("\n"), whole_info=downloads[whole],
+               has_timeline="timeline.svg" in downloads, has_citation="CITATION.cff" in downloads)
+    yield page("tables/index.html", "tables.html.j2", tables=tables, whole_info=downloads[whole])
     for spec in meta.tables:
         res = resources[spec.name]
         fks = [{"fields": fk["fields"], "table": fk["reference"].get("resource") or spec.name,
                 "ref_fields": fk["reference"]["fields"]} for fk in spec.foreign_keys]
         referenced_by = [{"table": other.name, "fields": fk["fields"]} for other in meta.tables for fk in other.foreign_keys
                          if (fk["reference"].get("resource") or other.name) == spec.name and other.name != spec.name]
-        page(f"tables/{spec.name}.html", "table.html.j2", 1, spec=spec, fields=_field_info(spec, ctx.tables[spec.name], rows[spec.name]),
-             res=res, fks=fks, referenced_by=referenced_by, rows=ctx.tables[spec.name].num_rows,
-             all_tables=[t.name for t in meta.tables])
+        yield page(f"tables/{spec.name}.html", "table.html.j2", spec=spec,
+                   fields=_field_info(spec, ctx.tables[spec.name], rows[spec.name]), res=res, fks=fks,
+                   referenced_by=referenced_by, rows=ctx.tables[spec.name].num_rows,
+                   all_tables=[t.name for t in meta.tables], downloads=downloads)
 
     # the evidence viewer
-    spans = evidence.collect_spans(rows, lambda t, r: records.url(t, r, 1), records.row_id)
-    sources = {r["source_id"]: r for r in rows["sources"]}
+    spans = evidence.collect_spans(rows, lambda t, r: records.url(t, r, 1), records.row_id, summary)
     notice = _license_notice(package_dir)
-    page("articles/index.html", "articles.html.j2", 1, sources=[sources[k] for k in sorted(sources)], notice=notice,
-         counts={k: len(spans.get(k, {})) for k in sources}, plain=_plain)
+    yield page("articles/index.html", "articles.html.j2", sources=[sources[k] for k in sorted(sources)], notice=notice,
+               counts={k: len(spans.get(k, {})) for k in sources}, plain=_plain, labels=labels)
     for source_id, source in sorted(sources.items()):
-        text = (package_dir / "sources" / source["file_name"]).read_bytes().decode("utf-8")
         article_spans = spans.get(source_id, {})
+        html, cut = evidence.render(texts[source_id], article_spans)
         ordered = sorted(article_spans.values(), key=lambda s: (s.start, s.end))
-        page(f"articles/{source_id}.html", "article.html.j2", 1, source=source, segments=evidence.segments(text, article_spans),
-             spans=ordered, shown=evidence.ROWS_SHOWN_PER_SPAN, notice=notice, plain=_plain)
+        yield page(f"articles/{source_id}.html", "article.html.j2", source=source, label=labels[source_id],
+                   article=html, cut=cut, spans=ordered, notice=notice, plain=_plain)
 
     # the records, paginated
-    names = {r["participant_id"]: r["name"] for r in rows.get("participants", [])}
     mentions_of: dict[str, list[dict]] = {}
     for m in rows.get("event_mentions", []):
         mentions_of.setdefault(m["event_id"], []).append(m)
@@ -244,7 +370,7 @@ def generate(ctx) -> dict[str, bytes]:
     for ep in rows.get("event_participants", []):
         parts_of.setdefault(ep["event_id"], []).append(ep)
     helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
-               "records": records, "row_id": records.row_id}
+               "records": records, "row_id": records.row_id, "labels": labels, "summary": summary}
     for table in RECORD_TABLES:
         if table not in rows:
             continue
@@ -252,29 +378,55 @@ def generate(ctx) -> dict[str, bytes]:
         pages = max(1, -(-len(table_rows) // ROWS_PER_PAGE))
         for n in range(pages):
             chunk = table_rows[n * ROWS_PER_PAGE:(n + 1) * ROWS_PER_PAGE]
-            page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", 1, table=table, spec=meta.table(table),
-                 rows=chunk, number=n + 1, pages=pages, mentions_of=mentions_of, parts_of=parts_of, **helpers)
+            yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
+                       rows=chunk, number=n + 1, pages=pages, mentions_of=mentions_of, parts_of=parts_of, **helpers)
+    for pid, acts in sorted(_actors(rows).items()):
+        if pid in participants:
+            yield page(f"participants/{pid}.html", "participant.html.j2", p=participants[pid], acts=acts,
+                       shown=ROWS_PER_PAGE, **helpers)
 
     # versions
     states = _states(package_dir, Registry([r for r in registry.releases if version_key(r.version) < version_key(meta.version)]),
                      _current(ctx)) if registry.releases else None
     versions = _versions(ctx, registry, states, _current(ctx))
-    page("versions.html", "versions.html.j2", 0, versions=versions)
+    changelog_path = package_dir / "CHANGELOG.md"
+    entries = text.changelog_entries(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
+    retired = _retired(package_dir)
+    notes_path = package_dir / "curation" / "NOTES.md"
+    curation_notes = notes_path.read_text(encoding="utf-8") if notes_path.is_file() else ""
     for entry in versions:
-        if entry["changes"] is not None:
-            page(f"versions/{entry['version']}.html", "version.html.j2", 1, entry=entry, records=records, plain=_plain)
-
-    # search: a prebuilt index, loaded as a script so that it works from file:// too
-    index = []
-    for table, col in (("events", "title"), ("participants", "name"), ("quotes", "text"), ("agreements", "title")):
-        if table not in rows:
+        entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
+    yield page("versions.html", "versions.html.j2", versions=versions, has_releases="releases.json" in downloads)
+    for entry in versions:
+        if entry["changes"] is None:
             continue
-        for r in rows[table]:
-            if r.get(col):
-                index.append([table, records.row_id(table, r), str(r[col])[:200], records.url(table, r, 0)])
-    out[f"{SITE}/search-index.js"] = ("window.CRD_SEARCH = " + json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-                                      + ";\n").encode("utf-8")
-    page("search.html", "search.html.j2", 0)
-    out[f"{SITE}/style.css"] = _static("style.css")
-    out[f"{SITE}/site.js"] = _static("site.js")
-    return out
+        why = {"entry": entry, "records": records, "plain": _plain, "retired": retired, "shown": ROWS_PER_PAGE,
+               "reasons": text.changelog_rows(entry["changelog"] or ""),
+               "decisions": text.notes_reasons(curation_notes, entry["version"])}
+        yield page(f"versions/{entry['version']}.html", "version.html.j2", **why)
+        # the rest of a long list, ROWS_PER_PAGE rows a page (the version page shows the first page)
+        for t in entry["changes"]:
+            for kind in ("added", "removed", "changed"):
+                rows_of = list(t.changed.items()) if kind == "changed" else getattr(t, kind)
+                pages = -(-len(rows_of) // ROWS_PER_PAGE)
+                for n in range(2, pages + 1):
+                    yield page(f"versions/{entry['version']}-{t.table}-{kind}-{n}.html", "version_more.html.j2",
+                               table=t, kind=kind, number=n, pages=pages,
+                               rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
+
+    # search: a sharded index loaded as scripts, so that it works from file:// too
+    def documents() -> Iterator[tuple[str, str, str, str, str]]:
+        for sid in sorted(sources):
+            yield "articles", sid, labels[sid], f"articles/{sid}.html", labels[sid] + " " + sid + " " + texts[sid]
+        for table in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
+                      "event_participants"):
+            for r in rows.get(table, []):
+                line = summary(table, r)
+                url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
+                yield table, records.row_id(table, r), line, url, _index_text(r, line)
+
+    yield from search.files(documents())
+    yield page("search.html", "search.html.j2")
+    yield "style.css", _static("style.css")
+    yield "site.js", _static("site.js")
+    yield "favicon.svg", _static("favicon.svg")  # a bare host answers /favicon.ico with a 404 otherwise

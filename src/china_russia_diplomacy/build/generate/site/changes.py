@@ -21,6 +21,7 @@ class TableChanges:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)  # id -> (column, old, new)
+    notes: dict[str, str] = field(default_factory=dict)  # id -> the curator's note of the row in the newer version
 
 
 def _rows(files: dict[str, bytes]) -> dict[str, dict[str, dict[str, str]]]:
@@ -40,5 +41,7 @@ def compare(old_files: dict[str, bytes], new_files: dict[str, bytes]) -> list[Ta
     out = []
     for table in [*new, *(t for t in old if t not in new)]:
         added, removed, changed = compare_keyed(old.get(table, {}), new.get(table, {}))
-        out.append(TableChanges(table, added, removed, changed))
+        rows = new.get(table, {})
+        notes = {k: rows[k]["notes"] for k in [*added, *changed] if k in rows and rows[k].get("notes")}
+        out.append(TableChanges(table, added, removed, changed, notes))
     return out

@@ -1,15 +1,21 @@
-"""The evidence viewer's model: every span of an article that rows cite, and the article cut into
-segments at every span boundary, each segment knowing the spans that cover it.
+"""The evidence viewer's model: every span of an article that rows cite, and the article as nested
+``<mark>`` elements, one per span, so that a reader arriving at ``#span-<start>-<end>`` sees exactly
+those words marked (CSS ``:target``), with or without a mouse.
 
-Spans overlap and nest (an event's evidence holds a quote's, a mention's is a participant's), so the text
-is segmented at every start and end; a segment is highlighted when any span covers it and links to the
-innermost one (the shortest), while every covering span is named in its ``data-spans``. Offsets are code
-points into the UTF-8-decoded article, as everywhere in the package.
+Spans nest (an event's evidence holds a quote's) and sometimes cross (a mention starts inside one span
+and ends after it). A span is one ``<mark id="span-K">`` holding exactly its words when it nests; when it
+crosses another, it is cut where the other closes, and the continuing pieces carry ``data-cont="K"`` (the
+article page styles them with the first piece through ``:has``, see :func:`crossing_keys`). Every mark,
+first piece or not, names its span in ``data-key``, so a click anywhere reaches every span that covers
+the clicked words (the innermost mark and its ancestors). Offsets are code points into the UTF-8-decoded
+article, as everywhere in the package.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
 
 # Tables whose rows carry a span, and for each the columns naming it (discrepancies carry two).
 SPAN_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
@@ -26,6 +32,7 @@ class Citation:
     url: str
     which: str  # "evidence" or "other evidence" (a discrepancy's second claim)
     confidence: str | None
+    summary: str  # what the row records, in a line
 
 
 @dataclass
@@ -34,20 +41,14 @@ class Span:
     end: int
     text: str
     citations: list[Citation] = field(default_factory=list)
+    count: int = 0  # rows citing it (citations keeps the first ROWS_SHOWN_PER_SPAN)
 
     @property
     def key(self) -> str:
         return f"{self.start}-{self.end}"
 
 
-@dataclass
-class Segment:
-    text: str
-    spans: list[str]  # keys of the spans covering it, innermost first
-    opens: list[str]  # keys of the spans that start here (anchor targets)
-
-
-def collect_spans(rows_by_table: dict[str, list[dict]], url_of, row_id_of) -> dict[str, dict[str, Span]]:
+def collect_spans(rows_by_table: dict[str, list[dict]], url_of, row_id_of, summary_of) -> dict[str, dict[str, Span]]:
     """``{source_id: {span key: Span}}`` from every row of every table that cites a span."""
     out: dict[str, dict[str, Span]] = {}
     for table, rows in rows_by_table.items():
@@ -58,21 +59,53 @@ def collect_spans(rows_by_table: dict[str, list[dict]], url_of, row_id_of) -> di
                     continue
                 key = f"{start}-{end}"
                 span = out.setdefault(source, {}).setdefault(key, Span(int(start), int(end), row[ev_col] or ""))
-                which = "evidence" if ev_col == "evidence" else "other evidence"
-                span.citations.append(Citation(table, row_id_of(table, row), url_of(table, row), which, row.get("confidence")))
+                span.count += 1
+                if len(span.citations) < ROWS_SHOWN_PER_SPAN:
+                    which = "evidence" if ev_col == "evidence" else "other evidence"
+                    span.citations.append(Citation(table, row_id_of(table, row), url_of(table, row), which,
+                                                   row.get("confidence"), summary_of(table, row)))
     return out
 
 
-def segments(text: str, spans: dict[str, Span]) -> list[Segment]:
-    """The article cut at every span boundary, in order."""
-    bounds = sorted({0, len(text), *(s.start for s in spans.values()), *(s.end for s in spans.values())})
-    ordered = sorted(spans.values(), key=lambda s: (s.start, -s.end))
-    out = []
-    for a, b in zip(bounds, bounds[1:]):
-        if a == b:
-            continue
-        covering = [s for s in ordered if s.start <= a and s.end >= b]
-        covering.sort(key=lambda s: (s.end - s.start, s.start))
-        opens = [s.key for s in ordered if s.start == a]
-        out.append(Segment(text[a:b], [s.key for s in covering], opens))
-    return out
+def _ordered(spans: dict[str, Span]) -> list[Span]:
+    return sorted((s for s in spans.values() if s.end > s.start), key=lambda s: (s.start, -s.end))
+
+
+def render(text: str, spans: dict[str, Span]) -> tuple[Markup, list[str]]:
+    """The article as escaped HTML with one nested mark per span, and the keys of the spans that had to
+    be cut (they cross another span)."""
+    ordered = _ordered(spans)
+    starts: dict[int, list[Span]] = {}
+    for s in ordered:
+        starts.setdefault(s.start, []).append(s)
+    bounds = sorted({0, len(text), *(s.start for s in ordered), *(s.end for s in ordered)})
+    out: list[str] = []
+    stack: list[Span] = []
+    cut: set[str] = set()
+
+    def open_(s: Span, first: bool) -> str:
+        if first:
+            return f'<mark class="ev" id="span-{s.key}" data-key="{s.key}" tabindex="-1">'
+        cut.add(s.key)
+        return f'<mark class="ev cont" data-key="{s.key}" data-cont="{s.key}">'
+
+    pos = 0
+    for p in bounds:
+        out.append(str(escape(text[pos:p])))
+        pos = p
+        if any(s.end == p for s in stack):
+            reopen = []
+            while any(s.end == p for s in stack):
+                s = stack.pop()
+                out.append("</mark>")
+                if s.end != p:
+                    reopen.append(s)
+            for s in reversed(reopen):
+                out.append(open_(s, False))
+                stack.append(s)
+        for s in starts.get(p, []):
+            out.append(open_(s, True))
+            stack.append(s)
+    out.append(str(escape(text[pos:])))
+    out.extend("</mark>" for _ in stack)
+    return Markup("".join(out)), sorted(cut)

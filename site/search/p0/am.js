@@ -1,0 +1,1 @@
+crdSearchTerms(0,"am",{"ambiguous":[56],"among":[134]});

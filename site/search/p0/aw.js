@@ -1,0 +1,1 @@
+crdSearchTerms(0,"aw",{"awaits":[28]});

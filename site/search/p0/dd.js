@@ -1,0 +1,1 @@
+crdSearchTerms(0,"dd",{"ddde":[77]});

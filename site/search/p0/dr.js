@@ -1,0 +1,1 @@
+crdSearchTerms(0,"dr",{"drawing":[0,59,164,286]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"e_2e",{"e.g":[71,72]});

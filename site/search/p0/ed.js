@@ -1,0 +1,1 @@
+crdSearchTerms(0,"ed",{"editorial":[105],"edtf":[44]});

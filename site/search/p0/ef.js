@@ -1,0 +1,1 @@
+crdSearchTerms(0,"ef",{"effort":[4,39,127,225]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"el",{"eleven":[44]});

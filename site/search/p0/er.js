@@ -1,0 +1,1 @@
+crdSearchTerms(0,"er",{"era":[4,132,234]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"g",{"g":[71,72]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"ga",{"gas":[3,30,198]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"id",{"identity":[2]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"im",{"immense":[4,128,152,158,226],"implicit":[56],"implied":[68,69,70,80,95,99],"implies":[22],"import":[1,61,266,289,290,441,442,443],"importance":[2,3,125,197,305,306],"imports":[100],"imposed":[4,26,192,356]});

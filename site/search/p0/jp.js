@@ -1,0 +1,1 @@
+crdSearchTerms(0,"jp",{"jpn":[77,85]});

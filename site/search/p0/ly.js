@@ -1,0 +1,1 @@
+crdSearchTerms(0,"ly",{"ly":[32]});

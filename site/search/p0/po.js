@@ -1,0 +1,1 @@
+crdSearchTerms(0,"po",{"point":[60,62,143,144],"pointed":[4,129,228],"points":[31,36,42,46,49,64],"policy":[1,36,76,81,85,138,209,252,375,376],"policy_measure":[25,26,27,47],"political":[2,3,4,126,199,235],"politics":[4,129,228],"port":[3],"position":[1,48,60,63,268,269,302,416],"positioning":[0],"positions":[3],"power":[4,129,228],"powerful":[4],"powers":[3,4]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"qi",{"qianwan":[3]});

@@ -1,0 +1,1 @@
+crdSearchTerms(0,"sv",{"svk":[92]});

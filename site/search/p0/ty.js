@@ -1,0 +1,1 @@
+crdSearchTerms(0,"ty",{"type":[53,56,139],"typed":[60,61]});

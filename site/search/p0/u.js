@@ -1,0 +1,1 @@
+crdSearchTerms(0,"u",{"u":[0,74,358]});

@@ -1,0 +1,107 @@
+"""The site's search index: every record and every article, searched in the reader's browser.
+
+Why hand-written and not Pagefind or lunr: the site must search from an unpacked archive opened from
+disk, and a ``file://`` page cannot ``fetch`` (Pagefind loads its index that way). A ``<script src>``
+can load from ``file://``, so the index is a set of small JavaScript files, each calling a function of
+``site.js`` with its part of the index. So that no single file grows with the dataset:
+
+- documents (one per record, one per article) are numbered; their table, ID, one-line label and link are
+  in ``search/d<n>.js``, :data:`DOCS_BLOCK` documents each (a result loads only the files of its documents);
+- the postings (``{term: [document, ...]}``) are cut by document into blocks of :data:`POSTINGS_BLOCK`
+  documents and by the first two characters of the term (:func:`key_of`): ``search/p<b>/<key>.js``, with
+  ``search/p<b>/keys.js`` listing the keys block ``b`` has (so no missing file is ever requested);
+- ``search/manifest.js`` says only how many documents and blocks there are.
+
+A query is cut into words as the index was (lowercase, accents removed, IDs such as ``men-0001`` kept
+whole); a document matches when every word is the start of one of its terms (AND, anywhere in the row:
+IDs, titles, names, quotes, evidence, notes, and the whole text of an article). The browser reads block
+after block, loading only the postings files of the query's words, until it has enough results, so a
+query downloads a bounded amount per block whatever the size of the dataset (measured by
+``scripts/benchmark_site.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from typing import Iterable, Iterator
+
+DOCS_BLOCK = 1000  # documents per docs file (a label is at most LABEL_CHARS): about 0.2 MB at most
+POSTINGS_BLOCK = 10_000  # documents per postings block: its largest postings file (IDs: ``me``) about 0.25 MB
+LABEL_CHARS = 160
+KEY_CHARS = 2
+_TERM = re.compile(r"\w+(?:[-.]\w+)*")
+_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def normalize(text: str) -> str:
+    """Lowercase, accents removed (``Martínez`` is found as ``martinez``), as site.js does (it removes
+    ``\\p{M}``; the blocks of combining marks below are the marks NFKD leaves in Latin, Greek and Cyrillic)."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def terms(text: str) -> set[str]:
+    """The terms of a text: words and IDs whole (``men-0001``, ``2025-05-08``) and their parts."""
+    out: set[str] = set()
+    for token in _TERM.findall(normalize(text)):
+        out.add(token)
+        if "-" in token or "." in token:
+            out.update(p for p in re.split(r"[-.]", token) if p)
+    return out
+
+
+def key_of(term: str) -> str:
+    """The postings file a term lives in: its first two characters, each kept when an ASCII letter or
+    digit and written ``_<hex code point>`` otherwise (a file name every host serves), as site.js does."""
+    key = term[:KEY_CHARS]
+    if key.isascii() and key.isalnum():
+        return key
+    return "".join(c if c.isascii() and c.isalnum() else f"_{ord(c):x}" for c in key)
+
+
+def _js(call: str, *args) -> bytes:
+    return (f"{call}(" + ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
+            + ");\n").encode("utf-8")
+
+
+def files(documents: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple[str, bytes]]:
+    """``(path under site/, bytes)`` of the index of ``documents``: ``(table, id, label, url, text)``, with
+    ``url`` relative to the site root. Documents are consumed as they come, one block held at a time."""
+    total = 0
+    blocks = 0
+    docs: list[list[str]] = []
+    postings: dict[str, list[int]] = {}  # term -> documents of this block
+
+    def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
+        by_key: dict[str, dict[str, list[int]]] = {}
+        for term in sorted(postings):
+            by_key.setdefault(key_of(term), {})[term] = postings[term]
+        yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(by_key))
+        for key in sorted(by_key):
+            yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, by_key[key])
+
+    for table, rid, label, url, text in documents:
+        local = total - blocks * POSTINGS_BLOCK
+        for term in terms(text):
+            postings.setdefault(term, []).append(local)
+        docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
+        total += 1
+        if len(docs) == DOCS_BLOCK:
+            yield f"search/d{(total - 1) // DOCS_BLOCK}.js", _js("crdSearchDocs", (total - 1) // DOCS_BLOCK, docs)
+            docs = []
+        if total % POSTINGS_BLOCK == 0:
+            yield from flush_postings(blocks)
+            blocks += 1
+            postings = {}
+    if docs:
+        yield f"search/d{total // DOCS_BLOCK}.js", _js("crdSearchDocs", total // DOCS_BLOCK, docs)
+    if postings or blocks == 0:
+        yield from flush_postings(blocks)
+        blocks += 1
+    yield "search/manifest.js", ("window.CRD_SEARCH_MANIFEST = " + json.dumps(
+        {"documents": total, "docs_block": DOCS_BLOCK, "postings_block": POSTINGS_BLOCK, "blocks": blocks},
+        separators=(",", ":")) + ";\n").encode("utf-8")
