@@ -2,8 +2,10 @@
 
 The archive holds everything needed to use and re-check the data without this library:
 ``datapackage.json``, the CSVs and their Parquet twins, the schemas (with ``retired_ids.json``), the
-archived source articles the evidence points into, README, licences, CITATION.cff, the codebook, the
-changelog and the datasheet, the history of the versions before it (``history/``, see
+archived source articles the evidence points into, README, licences, CITATION.cff, ``croissant.json``,
+the codebook, the changelog, the datasheet, the curation notes, the figures, the static site (every row
+beside its article) and everything else the README links to (every relative link of its Markdown and
+HTML files resolves inside it; ``release`` refuses one that does not), the history of the versions before it (``history/``, see
 :mod:`china_russia_diplomacy.read.history`), and a ``SHA256SUMS`` file that ``sha256sum -c SHA256SUMS`` checks.
 
 It is byte-identical when built twice from the same files: entries are sorted, every entry has the
@@ -34,10 +36,16 @@ FILE_MODE = 0o100644
 COMPRESSION = zipfile.ZIP_DEFLATED
 LEVEL = 9
 TOP_FILES = (
-    "datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", ".zenodo.json",
-    "CHANGELOG.md", "DATASHEET.md", "docs/codebook.md",
+    "datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", ".zenodo.json", "croissant.json",
+    "CHANGELOG.md", "DATASHEET.md", "CONTRIBUTING.md", "RELEASING.md", "curation/NOTES.md", "docs/codebook.md",
 )
 REQUIRED = ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "docs/codebook.md")
+# What the README points readers to (issue 23): a release built with the readiness check must carry them.
+# Trees older than that rule (rebuilt with check=False) pack what they have.
+REQUIRED_WHOLE = ("DATASHEET.md", "curation/NOTES.md", "croissant.json", "site/index.html")
+# Folders packed whole, as built: the figures the README shows, the curation notes (and the sentences
+# left uncoded) and the static site (every row beside its article).
+FOLDERS = (("docs", ("*.png", "*.svg")), ("curation", ("*.md", "*.csv")), ("site", ("**/*",)))
 
 
 def archive_name(meta) -> str:
@@ -54,6 +62,10 @@ def release_files(package_dir: Path, meta) -> list[str]:
         files.update({t.csv_path, t.parquet_path})
     for directory, pattern in (("schemas", "*.json"), ("schemas/codelists", "*.csv"), ("sources", "*.txt")):
         files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern))
+    for directory, patterns in FOLDERS:
+        for pattern in patterns:
+            files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern)
+                         if p.is_file() and not p.is_symlink())
     # The history of the versions published before this one (read/history.py), as releases.json is cut
     # to them: the archive of X rebuilt from a later commit with the same data gives the same bytes.
     from ..core.registry import read_registry, version_key
@@ -98,9 +110,15 @@ def check_ready(package_dir: Path) -> None:
     from ..core.metadata import read_metadata
     from ..validation import ValidationError, validate_package
 
+    missing = [rel for rel in REQUIRED_WHOLE if not (package_dir / rel).is_file()]
+    if missing:
+        raise RuntimeError(f"cannot release: missing {', '.join(missing)} in {package_dir}, which the README points "
+                           "readers to; run `china-russia-diplomacy build`")
     outputs, _ = compute_outputs(package_dir)
     packed = set(release_files(package_dir, read_metadata(package_dir))) | set(REQUIRED)
-    stale = sorted(rel for rel, data in outputs.items() if rel in packed
+    # The site is packed as built but not compared: its versions page changes when the version is
+    # registered, and the archive must still rebuild from the registered commit (where it is current).
+    stale = sorted(rel for rel, data in outputs.items() if rel in packed and not rel.startswith("site/")
                    and (not (package_dir / rel).is_file() or (package_dir / rel).read_bytes() != data))
     if stale:
         raise RuntimeError(f"cannot release: generated files are stale ({', '.join(stale)}); run `china-russia-diplomacy build`")
@@ -148,8 +166,31 @@ def release_contents(package_dir: str | Path, *, check: bool = True,
         if check and record["problems"]:
             raise RuntimeError("cannot release: " + "; ".join(record["problems"]) + " (see `china-russia-diplomacy check-version`)")
         contents["changes.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    _localize_links(contents, meta, package_dir)
+    if check:
+        from .archive_links import broken_links
+
+        broken = broken_links(contents)
+        if broken:
+            raise RuntimeError("cannot release: links that lead nowhere inside the archive:\n  " + "\n  ".join(broken))
     contents["SHA256SUMS"] = sha256sums(contents)
     return archive_name(meta), contents
+
+
+def _localize_links(contents: dict[str, bytes], meta, package_dir: Path) -> None:
+    """Point the carried Markdown files' links to files the archive does not carry (developer files of
+    the checkout) at the source repository, or say that they are there (see :mod:`.archive_links`)."""
+    from .archive_links import localize_markdown
+
+    carried = set(contents)
+    repository = str(meta.package.get("repository") or "")
+    for rel in sorted(contents):
+        if rel.endswith(".md"):
+            text = contents[rel].decode("utf-8")
+            localized = localize_markdown(text, rel, carried, repository=repository, tag=f"v{meta.version}",
+                                          in_repository=lambda path: (package_dir / path).exists())
+            if localized != text:
+                contents[rel] = localized.encode("utf-8")
 
 
 def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *, check: bool = True,
