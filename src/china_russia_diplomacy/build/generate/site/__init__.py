@@ -29,7 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ....core.citation import apa_text, bibtex_text, citation_record, release_date
+from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
 from . import changes, evidence
 
@@ -196,8 +196,8 @@ def generate(ctx) -> dict[str, bytes]:
     rows = {spec.name: _rows(ctx.tables[spec.name]) for spec in meta.tables}
     records = Records(meta, rows)
     registry = read_registry(package_dir)
-    date = release_date(package_dir, meta.version)
-    record = citation_record(meta, date)
+    record = package_citation(package_dir, meta)
+    date = record.get("date-released")
     out: dict[str, bytes] = {}
 
     def page(path: str, template: str, depth: int, **context) -> None:
