@@ -299,7 +299,82 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
     return meta.version, True
 
 
+# --- what publishing still needs from a person ------------------------------------------------------------
+
+WORKFLOW = ".github/workflows/release.yml"
+# Set up once outside the repository, so nothing here can see them: always listed, to confirm.
+UNCHECKABLE = (
+    "PyPI trusted publisher: on pypi.org, add this repository's workflow release.yml (environment pypi) as the "
+    "trusted publisher of the project china-russia-diplomacy (cannot be checked from here)",
+    "ZENODO_TOKEN: a Zenodo personal access token (scopes deposit:write, deposit:actions) stored as the secret "
+    "ZENODO_TOKEN of the repository's environment zenodo (cannot be checked from here)",
+)
+
+
+def publishing_needs(package_dir: Path) -> tuple[list[str], list[str], list[str]]:
+    """(what is missing and can be seen in the tree, what is optional and not given, what a person must
+    confirm) for a public release:
+    the citation metadata of schemas/package.json (see core/citation.py), the registry and the workflow."""
+    from ..core.citation import release_date
+    from ..core.metadata import read_metadata
+    from ..core.registry import read_registry
+
+    meta = read_metadata(package_dir)
+    pkg = meta.package
+    needs, optional = [], []
+    creators = [c for c in pkg.get("contributors") or [] if "creator" in c.get("roles", [])] or pkg.get("contributors") or []
+    people = [c for c in creators if c.get("familyName")]
+    for c in creators:
+        if not c.get("familyName"):
+            needs.append(f"authors: {c.get('title', '?')!r} is not a person; name the authors (givenName, familyName) "
+                         "in schemas/package.json contributors")
+    for c in people:
+        name = " ".join(filter(None, [c.get("givenName"), c["familyName"]]))
+        if not c.get("orcid"):
+            needs.append(f"ORCID: none for {name} (contributors[].orcid in schemas/package.json)")
+        if not c.get("organization"):
+            needs.append(f"affiliation: none for {name} (contributors[].organization in schemas/package.json)")
+    if not creators:
+        needs.append("authors: schemas/package.json has no contributors")
+    for key, what in (("repository", "the source repository's URL"), ("homepage", "the dataset's home page (e.g. the published site)")):
+        if not pkg.get(key):
+            needs.append(f"{key}: empty; give {what} in schemas/package.json")
+    if not pkg.get("conceptDoi"):
+        needs.append("concept DOI: none yet; the first Zenodo deposit of the release workflow mints it and writes it to "
+                     "schemas/package.json (conceptDoi), or give the existing one")
+    if not pkg.get("zenodoCommunity"):
+        optional.append("Zenodo community: none (zenodoCommunity in schemas/package.json)")
+    if not release_date(package_dir, meta.version):
+        needs.append(f"CHANGELOG.md: no dated entry for {meta.version}")
+    if read_registry(package_dir).get(meta.version) is None:
+        needs.append(f"releases.json: {meta.version} is not registered; run `china-russia-diplomacy release` and commit "
+                     f"before tagging v{meta.version}")
+    if not (package_dir / WORKFLOW).is_file():
+        needs.append(f"{WORKFLOW}: missing (the workflow that publishes a tag)")
+    return needs, optional, list(UNCHECKABLE)
+
+
+def _cmd_publish_check(args) -> int:
+    from ..core.locate import find_package_dir
+
+    package_dir = find_package_dir(args.dir)
+    needs, optional, confirm = publishing_needs(package_dir)
+    for line in needs:
+        print(f"needs: {line}")
+    for line in optional:
+        print(f"optional: {line}")
+    for line in confirm:
+        print(f"confirm: {line}")
+    if not needs:
+        print("ok: nothing in the tree is missing for a public release; confirm the lines above once")
+    return 1 if needs else 0
+
+
 def register(subparsers) -> None:
+    c = subparsers.add_parser("publish-check", help="list, one line each, what publishing still needs from a person "
+                                                    "(authors, ORCID, DOI, repository, PyPI and Zenodo set-up)")
+    c.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
+    c.set_defaults(func=_cmd_publish_check)
     p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "
                                               "and add it to releases.json")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
