@@ -229,9 +229,13 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
     for col, width in zip("ABCDEF", (20, 22, 10, 9, 90, 60)):
         readme.column_dimensions[col].width = width
 
+    from ..core.text_codes import text_code_fields
+
+    text_codes = text_code_fields(meta)  # cameo_code "042": a text cell with the Text format, never 42
     for spec in meta.tables:
         ws = wb.create_sheet(spec.name[:31])
         table = tables[spec.name]
+        as_text = set(text_codes.get(spec.name, ()))
         for c, name in enumerate(spec.field_names, start=1):
             _text_cell(ws, 1, c, name).font = Font(bold=True)
         for r, row in enumerate(table.to_pylist(), start=2):
@@ -240,7 +244,9 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
                 if v is None:
                     continue
                 if isinstance(v, str):
-                    _text_cell(ws, r, c, v)
+                    cell = _text_cell(ws, r, c, v)
+                    if f.name in as_text:
+                        cell.number_format = "@"  # stays text when a user edits or re-types it
                 else:
                     cell = ws.cell(row=r, column=c, value=v)
                     if isinstance(v, dt.date):
