@@ -78,7 +78,7 @@ def test_publish_check_is_satisfied_by_the_metadata_a_person_gives(package_copy,
     from china_russia_diplomacy.core.registry import read_registry
 
     (package_copy / "releases.json").write_bytes((repo / "releases.json").read_bytes())
-    (package_copy / ".github" / "workflows").mkdir(parents=True)
+    (package_copy / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
     (package_copy / ".github" / "workflows" / "release.yml").write_bytes((repo / ".github" / "workflows" / "release.yml").read_bytes())
     path = package_copy / "schemas" / "package.json"
     package = json.loads(path.read_text(encoding="utf-8"))

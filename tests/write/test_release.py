@@ -42,10 +42,7 @@ def _release_candidate(dest: Path) -> Path:
     the versions before it (the site's versions page links to it), the current version not yet in it."""
     from china_russia_diplomacy.core.registry import read_registry
 
-    from package_edits import copy_parts
-
     pkg = copy_package(dest)
-    copy_parts(REPO, pkg, (".ci", ".github"))  # developer files CONTRIBUTING.md links to, not carried by the archive
     (pkg / "releases.json").write_bytes(read_registry(REPO).before(read_metadata(REPO).version).to_bytes())
     return pkg
 
