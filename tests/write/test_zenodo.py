@@ -153,3 +153,27 @@ def test_the_command_deposits_and_writes_back(standin, package_copy, repo, tmp_p
     [published] = standin.published()
     assert published["metadata"]["title"].startswith(meta.package["title"]) and published["metadata"]["version"] == meta.version
     assert read_registry(package_copy).get(meta.version).doi == printed["doi"] == published["doi"]
+
+
+def test_the_workflows_two_steps_deposit_at_the_tag_and_write_back_on_main(standin, package_copy, repo, tmp_path,
+                                                                          monkeypatch, capsys):
+    from china_russia_diplomacy.core.metadata import read_metadata
+    from china_russia_diplomacy.core.registry import Release, read_registry, write_registry
+
+    meta = read_metadata(package_copy)
+    registry = read_registry(repo)
+    if registry.get(meta.version) is None:
+        registry = registry.with_release(Release(meta.version, "2099-01-02", "0" * 40, "x.zip", 1, "0" * 64, {}))
+    write_registry(package_copy, registry)
+    before = (package_copy / "releases.json").read_bytes()
+    monkeypatch.setenv("ZENODO_TOKEN", ZenodoStandIn.TOKEN)
+    monkeypatch.setenv("ZENODO_URL", standin.url)
+    archive = _archive(tmp_path, meta.version)
+    assert zenodo.main(["deposit", "--no-write-back", str(archive), "--dir", str(package_copy)]) == 0
+    (tmp_path / "deposit.json").write_text(capsys.readouterr().out, encoding="utf-8")
+    assert (package_copy / "releases.json").read_bytes() == before, "--no-write-back wrote"
+    assert zenodo.main(["write-back", str(tmp_path / "deposit.json"), "--version", meta.version, "--dir", str(package_copy)]) == 0
+    [published] = standin.published()
+    assert read_registry(package_copy).get(meta.version).doi == published["doi"]
+    (tmp_path / "bad.json").write_text("{}", encoding="utf-8")
+    assert zenodo.main(["write-back", str(tmp_path / "bad.json"), "--version", meta.version, "--dir", str(package_copy)]) == 1

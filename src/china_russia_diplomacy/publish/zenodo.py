@@ -3,8 +3,10 @@
 Run by the release workflow (``.github/workflows/release.yml``) after the archive has been rebuilt and
 checked against ``releases.json``::
 
-    python -m china_russia_diplomacy.publish.zenodo deposit dist/china-russia-diplomacy-X.Y.Z.zip
-    python -m china_russia_diplomacy.publish.zenodo write-back --doi 10.5281/zenodo.N --url URL
+    python -m china_russia_diplomacy.publish.zenodo deposit --no-write-back ARCHIVE > deposit.json   # at the tag
+    python -m china_russia_diplomacy.publish.zenodo write-back deposit.json --version X.Y.Z       # on main
+
+(``deposit`` without ``--no-write-back`` does both in one tree, for a deposit by hand.)
 
 It speaks Zenodo's documented deposit REST API (https://developers.zenodo.org/): list the
 depositions of the concept, ``POST .../depositions/{id}/actions/newversion`` from the latest published
@@ -290,7 +292,13 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("archive", type=Path)
     d.add_argument("--dir", type=Path, help="package directory (default: the repository around the cwd)")
     d.add_argument("--no-write-back", action="store_true", help="only deposit; leave releases.json alone")
+    w = sub.add_parser("write-back", help="record a deposit (the JSON `deposit` printed) in releases.json and schemas/package.json")
+    w.add_argument("deposit_json", type=Path, help="the file holding what `deposit` printed")
+    w.add_argument("--version", required=True, help="the version deposited (the tag's data version)")
+    w.add_argument("--dir", type=Path, help="package directory (default: the repository around the cwd)")
     args = parser.parse_args(argv)
+    if args.command == "write-back":
+        return _cmd_write_back(args)
     token = os.environ.get("ZENODO_TOKEN", "")
     try:
         if not token:
@@ -301,10 +309,29 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"{args.archive}: no such archive")
         client = Client(os.environ.get("ZENODO_URL", DEFAULT_URL), token)
         result = deposit(args.archive, metadata, concept, client, log=lambda m: print(m, file=sys.stderr))
-        print(json.dumps({"doi": result.doi, "concept_doi": result.concept_doi, "url": result.download_url}))
+        print(json.dumps({"doi": result.doi, "concept_doi": result.concept_doi, "record_id": result.record_id,
+                          "url": result.download_url}))
         if not args.no_write_back:
             for rel in write_back(package_dir, metadata["version"], result):
                 print(f"updated {rel}; run `china-russia-diplomacy build` and commit", file=sys.stderr)
+    except (CRDError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_write_back(args) -> int:
+    from ..core.locate import find_package_dir
+
+    try:
+        answer = json.loads(args.deposit_json.read_text(encoding="utf-8"))
+        deposited = Deposited(doi=answer["doi"], concept_doi=answer.get("concept_doi", ""),
+                              record_id=str(answer.get("record_id", "")), download_url=answer["url"])
+        for rel in write_back(find_package_dir(args.dir), args.version, deposited):
+            print(f"updated {rel}; run `china-russia-diplomacy build` and commit", file=sys.stderr)
+    except (KeyError, ValueError) as exc:
+        print(f"error: {args.deposit_json}: not what `deposit` prints ({exc})", file=sys.stderr)
+        return 1
     except (CRDError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
