@@ -103,9 +103,10 @@ def archive_bytes(prefix: str, contents: dict[str, bytes]) -> bytes:
 def check_ready(package_dir: Path) -> None:
     """Refuse to release a package whose generated files are stale or whose data does not validate.
 
-    Only the generated files the archive carries are compared: the site and the figures are not packed,
-    and the site changes when the version is registered (its versions page), which must not stop the
-    same archive from being built again before that change is committed."""
+    Only the generated files the archive carries are compared, the site excepted: it is packed as built,
+    but it changes when the version is registered (its versions page), which must not stop the same
+    archive from being built again from the registered commit before that change is committed. What the
+    README points readers to (``REQUIRED_WHOLE``) must be there."""
     from ..build.pipeline import compute_outputs
     from ..core.metadata import read_metadata
     from ..validation import ValidationError, validate_package
