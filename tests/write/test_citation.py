@@ -154,7 +154,8 @@ def test_citation_metadata_given_once_flows_into_every_citation_file(package_cop
     assert "https://doi.org/10.5281/zenodo.1234567" in (package_copy / "site" / "index.html").read_text(encoding="utf-8")
 
 
-def test_a_version_doi_written_back_to_the_registry_is_cited_with_the_concept_doi_beside_it(package_copy, repo):
+def test_a_version_doi_written_back_to_the_registry_is_cited_with_the_concept_doi_beside_it(package_copy, repo,
+                                                                                            cff_validator):
     from china_russia_diplomacy.core.citation import package_citation
     from china_russia_diplomacy.core.registry import Release, Registry, write_registry
 
@@ -165,6 +166,7 @@ def test_a_version_doi_written_back_to_the_registry_is_cited_with_the_concept_do
     record = package_citation(package_copy, meta)
     assert record["doi"] == "10.5281/zenodo.7654321"
     assert record["identifiers"] == [{"type": "doi", "value": "10.5281/zenodo.1234567", "description": "The concept DOI: every version"}]
+    assert _errors(cff_validator, yaml.safe_load(cff_text(record))) == []
     changelog = (package_copy / "CHANGELOG.md").read_text(encoding="utf-8")
     assert record["date-released"] == (changelog_release_date(changelog, meta.version) or "2099-01-02")
 
