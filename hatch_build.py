@@ -12,7 +12,8 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 # CITATION.cff: cite() of a wheel; releases.json: the registry, so an installed wheel knows every
 # published version (and its hashes) offline; history/: every registered version rebuilt offline (read/history.py).
-SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff", "releases.json", "history")
+# LICENSE-DATA: the data licence, which every export carries beside the citation (CC-BY-4.0's attribution).
+SHIPPED = ("datapackage.json", "data", "schemas", "sources", "CITATION.cff", "LICENSE-DATA", "releases.json", "history")
 
 
 class DataPackageHook(BuildHookInterface):

@@ -16,7 +16,9 @@ PACKAGE_PARTS = ("data", "schemas", "sources", "datapackage.json", "README.md")
 
 def copy_package(dest: Path) -> Path:
     """Copy the package's inputs and generated files (not the code) to ``dest``."""
-    extras = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json", "croissant.json", "docs", "LICENSE", "LICENSE-DATA")
+    extras = ("CHANGELOG.md", "CITATION.cff", ".zenodo.json", "croissant.json", "docs", "LICENSE", "LICENSE-DATA",
+              "DATASHEET.md", "CONTRIBUTING.md", "RELEASING.md", "curation", "site",  # what a release archive carries
+              ".ci", ".github")  # developer files CONTRIBUTING.md links to (the archive points them at the repository)
     return copy_parts(REPO, dest, (*PACKAGE_PARTS, *extras))
 
 

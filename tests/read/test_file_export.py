@@ -182,3 +182,96 @@ def test_export_into_an_existing_directory_replaces_only_its_own_files(tmp_path,
     assert (out / "notes.txt").read_text() == "mine"
     assert json.loads((out / "events.json").read_text(encoding="utf-8"))
     assert not [p for p in out.iterdir() if p.name.startswith(".export-")]
+
+
+# --- issue 23: the attribution CC-BY asks for, and the release date without a CHANGELOG -----------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx", "json"])
+def test_every_export_carries_the_data_licence_and_the_citation_file(tmp_path, repo, fmt):
+    out = export(tmp_path, repo, fmt)
+    assert (out / "LICENSE-DATA").read_bytes() == (repo / "LICENSE-DATA").read_bytes()
+    assert (out / "CITATION.cff").read_bytes() == (repo / "CITATION.cff").read_bytes()
+
+
+def _cite_cell(xlsx: Path) -> str:
+    from openpyxl import load_workbook
+
+    readme = load_workbook(xlsx)["README"]
+    [cite] = [row[1].value for row in readme.iter_rows() if row[0].value == "cite as"]
+    return cite
+
+
+def _released_year(repo: Path) -> str:
+    from china_russia_diplomacy.core.citation import installed_record
+
+    date = installed_record(repo).get("date-released")
+    if not date:
+        pytest.skip("the current version is not released yet: its citation has no date")
+    return str(date)[:4]
+
+
+def test_xlsx_cites_the_release_date_of_a_package_without_changelog(tmp_path, repo):
+    """The wheel ships no CHANGELOG.md: the workbook cited the released 1.2.1 as "(n.d.)"."""
+    from package_edits import copy_readable_package
+
+    year = _released_year(repo)
+    pkg = copy_readable_package(repo, tmp_path / "pkg")
+    assert not (pkg / "CHANGELOG.md").exists()
+    out = export(tmp_path, pkg, "xlsx")
+    cite = _cite_cell(out / file_export.XLSX_NAME)
+    assert f"({year})" in cite and "n.d." not in cite, cite
+
+
+@pytest.mark.slow
+def test_xlsx_from_the_installed_wheel_cites_the_release_date(wheel, tmp_path, repo):
+    import subprocess
+
+    from wheel_env import outside_env, venv_with_wheel
+
+    year = _released_year(repo)
+    py = venv_with_wheel(wheel, tmp_path, extras="xlsx")
+    cli = py.parent / "china-russia-diplomacy"
+    run = subprocess.run([str(cli), "export", "--format", "xlsx", "--output", "out"], cwd=tmp_path,
+                         capture_output=True, text=True, env=outside_env(), timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    cite = _cite_cell(tmp_path / "out" / file_export.XLSX_NAME)
+    assert f"({year})" in cite and "n.d." not in cite, cite
+    assert (tmp_path / "out" / "LICENSE-DATA").read_bytes() == (repo / "LICENSE-DATA").read_bytes()
+
+
+def test_code_columns_that_look_numeric_are_found_from_the_schemas(meta):
+    """cameo_code (pattern [0-9]{2,4}) admits "042": it must never be read or written as the number 42."""
+    from china_russia_diplomacy.core.text_codes import text_code_fields
+
+    found = text_code_fields(meta)
+    assert "cameo_code" in found["events"]
+    assert all(f.type == "string" for spec in meta.tables for f in spec.fields if f.name in found.get(spec.name, ()))
+    assert "event_id" not in found["events"], "evt-0001 does not look like a number"
+
+
+def test_xlsx_keeps_codes_with_a_leading_zero_as_text_cells_formatted_as_text(tmp_path, repo, meta):
+    from openpyxl import load_workbook
+
+    from china_russia_diplomacy.core.text_codes import text_code_fields
+
+    out = export(tmp_path, repo, "xlsx")
+    ws = load_workbook(out / file_export.XLSX_NAME)["events"]
+    header = [c.value for c in ws[1]]
+    rows = csv_rows(repo, meta.table("events"))
+    for column in text_code_fields(meta)["events"]:
+        col = header.index(column)
+        cells = [ws.cell(row=r + 2, column=col + 1) for r, row in enumerate(rows) if row[column]]
+        assert cells and all(c.data_type == "s" and c.number_format == "@" for c in cells), column
+        assert [c.value for c in cells] == [row[column] for row in rows if row[column]], column
+    assert any(row["cameo_code"].startswith("0") for row in rows), "no leading zero in the data: the test proves nothing"
+
+
+def test_readme_tells_pandas_r_and_spreadsheet_users_to_read_every_code_column_as_text(repo, meta):
+    from china_russia_diplomacy.core.text_codes import text_code_fields
+
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    advice = readme.split("- **Codes are text.**", 1)[1].split("\n- **", 1)[0]
+    for column in [c for columns in text_code_fields(meta).values() for c in columns]:
+        assert f'"{column}": str' in advice and f"`{column}`" in readme, column
+    assert "col_character()" in advice and "Text" in advice

@@ -191,7 +191,8 @@ def test_every_registered_version_loads_offline_from_the_wheel_alone(full_env, r
         assert all(out[v]["same"].values()), (v, out[v]["same"])
         assert out[v]["scan"] == out[v]["rows"] and out[v]["label"] == v and f"Version {v}" in out[v]["cite"]
     for argv in ([["fetch", v] for v in older] + [["diff", v, "."] for v in older]
-                 + [["check-version", older[-1]], ["changelog-entry", older[-1], "."]]):
+                 + [["check-version", v] for v in older]  # any registered base, not only the previous (issue 23)
+                 + [["changelog-entry", older[-1], "."]]):
         run = subprocess.run([str(cli), *argv], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=600)
         assert run.returncode == 0, (argv, run.stdout[-1500:], run.stderr[-1500:])
     if len(older) >= 2:

@@ -131,3 +131,16 @@ def test_r_reads_the_same_values_and_missing_cells_as_load(r_read):
             else:
                 expected = SEP.join("NA" if pd.isna(v) else _r_text(v) for v in column.astype(object))
                 assert values == expected, f"{table}.{name}"
+
+
+def test_code_columns_are_read_as_text_with_their_leading_zero(repo, r_read):
+    """cameo_code "042": named col_character() in the generated code, and R reads it as text."""
+    from china_russia_diplomacy.core.text_codes import text_code_fields
+
+    code = readr_code(read_metadata(repo))
+    for table, columns in text_code_fields(read_metadata(repo)).items():
+        for column in columns:
+            assert f"{column} = col_character()" in code, column
+            assert r_read[table]["columns"][column][0] == "character", (table, column)
+    frame = crd.load("events")
+    assert frame["cameo_code"].dropna().str.startswith("0").any()

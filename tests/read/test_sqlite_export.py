@@ -160,3 +160,18 @@ def test_rerunning_the_export_gives_the_same_database(exported, tmp_path):
 def test_unknown_format_is_a_clear_error():
     with pytest.raises(ValueError, match="formats are: .*sqlite"):
         export("dbase", Path("x"))
+
+
+def test_codes_with_a_leading_zero_are_stored_as_text(db, repo):
+    """cameo_code "042" must come back as the text '042' (TEXT affinity), never the integer 42."""
+    from china_russia_diplomacy.core.metadata import read_metadata
+    from china_russia_diplomacy.core.text_codes import text_code_fields
+
+    for table, columns in text_code_fields(read_metadata(repo)).items():
+        for column in columns:
+            declared = {r[1]: r[2] for r in db.execute(f"pragma table_info({table})")}[column]
+            assert declared == "TEXT", (table, column)
+            kinds = {r[0] for r in db.execute(f"select typeof({column}) from {table} where {column} is not null")}
+            assert kinds == {"text"}, (table, column, kinds)
+    zeros = [r[0] for r in db.execute("select cameo_code from events where cameo_code like '0%'")]
+    assert zeros and all(len(z) >= 2 and z.startswith("0") for z in zeros)

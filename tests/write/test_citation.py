@@ -107,3 +107,76 @@ def test_cite_formats_are_well_formed(cff_validator):
 def test_cite_command_prints_bibtex(capsys):
     assert cli.main(["cite", "--format", "bibtex"]) == 0
     assert capsys.readouterr().out.startswith("@misc{")
+
+
+# --- issue 23: the citation metadata a person gives, in one place (schemas/package.json) --------------------
+
+GIVEN = {
+    "repository": "https://github.com/example-org/china-russia-diplomacy",
+    "homepage": "https://example-org.github.io/china-russia-diplomacy/",
+    "conceptDoi": "10.5281/zenodo.1234567",
+    "zenodoCommunity": "example-community",
+}
+PERSON = {"title": "Ada Example", "givenName": "Ada", "familyName": "Example", "orcid": "0000-0002-1825-0097",
+          "organization": "Example University", "roles": ["creator"]}
+
+
+def _give_citation_metadata(pkg) -> None:
+    path = pkg / "schemas" / "package.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package.update(GIVEN)
+    package["contributors"] = [PERSON]
+    path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def test_citation_metadata_given_once_flows_into_every_citation_file(package_copy, cff_validator):
+    """Authors with ORCID and affiliation, repository, homepage, concept DOI and community, written once
+    in schemas/package.json: CITATION.cff, .zenodo.json, croissant.json, the README and the site carry them."""
+    from china_russia_diplomacy.build.pipeline import build
+
+    _give_citation_metadata(package_copy)
+    build(package_copy)
+    cff = yaml.safe_load((package_copy / "CITATION.cff").read_text(encoding="utf-8"))
+    assert _errors(cff_validator, cff) == []
+    assert cff["authors"] == [{"family-names": "Example", "given-names": "Ada", "affiliation": "Example University",
+                               "orcid": "https://orcid.org/0000-0002-1825-0097"}]
+    assert (cff["doi"], cff["repository-code"], cff["url"]) == (GIVEN["conceptDoi"], GIVEN["repository"], GIVEN["homepage"])
+    zenodo = json.loads((package_copy / ".zenodo.json").read_text(encoding="utf-8"))
+    assert zenodo["creators"] == [{"name": "Example, Ada", "affiliation": "Example University", "orcid": "0000-0002-1825-0097"}]
+    assert zenodo["communities"] == [{"identifier": "example-community"}]
+    assert {"identifier": GIVEN["repository"], "relation": "isSupplementedBy", "scheme": "url"} in zenodo["related_identifiers"]
+    croissant = json.loads((package_copy / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["creator"][0]["sameAs"] == "https://orcid.org/0000-0002-1825-0097"
+    assert croissant["identifier"] == "https://doi.org/10.5281/zenodo.1234567" and "10.5281/zenodo.1234567" in croissant["citeAs"]
+    readme = (package_copy / "README.md").read_text(encoding="utf-8")
+    assert "Example, A. (" in readme and "https://doi.org/10.5281/zenodo.1234567" in readme
+    assert "No DOI has been minted" not in readme
+    assert "https://doi.org/10.5281/zenodo.1234567" in (package_copy / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_version_doi_written_back_to_the_registry_is_cited_with_the_concept_doi_beside_it(package_copy, repo,
+                                                                                            cff_validator):
+    from china_russia_diplomacy.core.citation import package_citation
+    from china_russia_diplomacy.core.registry import Release, Registry, write_registry
+
+    _give_citation_metadata(package_copy)
+    meta = read_metadata(package_copy)
+    write_registry(package_copy, Registry([Release(meta.version, "2099-01-02", "0" * 40, "a.zip", 1, "0" * 64, {},
+                                                   doi="10.5281/zenodo.7654321")]))
+    record = package_citation(package_copy, meta)
+    assert record["doi"] == "10.5281/zenodo.7654321"
+    assert record["identifiers"] == [{"type": "doi", "value": "10.5281/zenodo.1234567", "description": "The concept DOI: every version"}]
+    assert _errors(cff_validator, yaml.safe_load(cff_text(record))) == []
+    changelog = (package_copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert record["date-released"] == (changelog_release_date(changelog, meta.version) or "2099-01-02")
+
+
+def test_nothing_is_invented_while_no_one_has_given_the_citation_metadata(repo):
+    """The current state: the collective author, no DOI, no repository: the citation says so and the
+    README says how to cite until then."""
+    cff = yaml.safe_load((repo / "CITATION.cff").read_text(encoding="utf-8"))
+    package = json.loads((repo / "schemas" / "package.json").read_text(encoding="utf-8"))
+    if package.get("conceptDoi"):
+        pytest.skip("the concept DOI has been given")
+    assert "doi" not in cff and "repository-code" not in cff and all("orcid" not in a for a in cff["authors"])
+    assert "No DOI has been minted" in (repo / "README.md").read_text(encoding="utf-8")

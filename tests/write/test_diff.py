@@ -265,3 +265,40 @@ def test_a_literal_dash_at_the_end_of_a_class_does_not_make_a_widening_major():
     assert pattern_loosened(r"[0-9]{3}_[0-9a-f]{16}\.txt", r"[0-9A-Za-z][0-9A-Za-z._-]*\.txt") is True
     assert pattern_loosened(r"[0-9A-Za-z][0-9A-Za-z._-]*\.txt", r"[0-9]{3}_[0-9a-f]{16}\.txt") is False
     assert pattern_loosened("[-a]", "[a-]") is True and pattern_loosened("[a-c]", "[a-]") is False
+
+
+# --- check-version against any registered version, not only the previous one (issue 23) ---------------------
+
+
+def _registered_versions(repo: Path) -> list[str]:
+    from china_russia_diplomacy.core.registry import read_registry
+
+    return read_registry(repo).versions
+
+
+def test_check_version_passes_against_every_registered_version_from_a_checkout(repo, capsys):
+    """`check-version 1.0.0`, as the README lists it, printed 7 errors: rows added in 1.1.0 and 1.2.0 were
+    refused because their added_in was not the newest version. Every registered base must pass."""
+    versions = _registered_versions(repo)
+    assert {"1.0.0", "1.1.0", "1.2.0", "1.2.1"} <= set(versions)
+    for version in versions:
+        assert cli.main(["check-version", version, str(repo), "--repo", str(repo)]) == 0, (version, capsys.readouterr())
+        assert "error:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("added_in", "accepted"), [
+    ("1.1.0", True),    # a release after the base: the row really was added then
+    ("1.2.0", True),
+    ("1.0.0", False),   # the base itself did not have the row: a rewritten row passed off as new
+    ("0.9.0", False),
+    ("1.1.5", False),   # inside the interval but never released
+    ("9.0.0", False),   # the future
+    ("", False),
+])
+def test_a_new_row_since_an_old_base_may_carry_any_release_in_between(repo, package_copy, added_in, accepted):
+    shutil.copy(repo / "releases.json", package_copy / "releases.json")
+    _add_event_row(package_copy, "evt-0997", added_in)
+    problems = [p for p in diff("1.0.0", package_copy, repo=repo).problems() if "evt-0997" in p]
+    assert (problems == []) is accepted, problems
+    if not accepted:
+        assert "added_in" in problems[0] and "after 1.0.0" in problems[0]

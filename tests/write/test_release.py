@@ -23,6 +23,7 @@ from china_russia_diplomacy.core.metadata import read_metadata
 from china_russia_diplomacy.publish.release import archive_name, build_release
 
 BIN = Path(sys.executable).parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _tool(name: str) -> str:
@@ -36,15 +37,25 @@ def _tool(name: str) -> str:
     return found
 
 
+def _release_candidate(dest: Path) -> Path:
+    """A copy of the committed package as it stands just before its version is released: the registry of
+    the versions before it (the site's versions page links to it), the current version not yet in it."""
+    from china_russia_diplomacy.core.registry import read_registry
+
+    pkg = copy_package(dest)
+    (pkg / "releases.json").write_bytes(read_registry(REPO).before(read_metadata(REPO).version).to_bytes())
+    return pkg
+
+
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
     """The release archive of the committed package, built with the full readiness check."""
-    pkg = copy_package(tmp_path_factory.mktemp("rel") / "pkg")
+    pkg = _release_candidate(tmp_path_factory.mktemp("rel") / "pkg")
     return build_release(pkg, tmp_path_factory.mktemp("dist"))
 
 
 def test_release_archive_is_byte_identical_when_built_twice(archive, tmp_path, repo):
-    pkg = copy_package(tmp_path / "other")
+    pkg = _release_candidate(tmp_path / "other")
     os.utime(pkg / "README.md", (0, 0))  # file times must not leak into the archive
     second = build_release(pkg, tmp_path / "dist2", check=False)
     assert second.name == archive.name == f"{archive_name(read_metadata(repo))}.zip"
@@ -74,6 +85,73 @@ def test_archive_carries_everything_needed_to_use_and_recheck_the_data(archive, 
     expected |= {f"sources/{p.name}" for p in (repo / "sources").glob("*.txt")}
     assert expected <= names, expected - names
     assert not any(n.startswith(("src/", "tests/", "scripts/")) for n in names)
+
+
+def test_archive_carries_what_its_readme_points_readers_to(archive, repo):
+    """Issue 23: the 1.2.1 archive had no curation notes, no site and no croissant.json."""
+    with zipfile.ZipFile(archive) as zf:
+        names = {n.split("/", 1)[1] for n in zf.namelist()}
+    expected = {"curation/NOTES.md", "DATASHEET.md", "croissant.json", "LICENSE", "LICENSE-DATA", "CITATION.cff",
+                "CHANGELOG.md", "docs/timeline.svg", "site/index.html"}
+    expected |= {f"site/{p.relative_to(repo / 'site').as_posix()}" for p in (repo / "site").rglob("*") if p.is_file()}
+    assert expected <= names, sorted(expected - names)
+
+
+def _unpacked(archive: Path, where: Path) -> Path:
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(where)
+    return where / archive.stem
+
+
+def test_every_relative_link_of_the_unpacked_archive_resolves_inside_it(archive, tmp_path):
+    """Walk every Markdown and HTML file of a freshly built archive, on disk: each relative link (images,
+    scripts and stylesheets included) names a file or folder inside the unpacked archive, and a
+    Markdown #anchor names a heading or an <a id> of its target."""
+    from china_russia_diplomacy.publish.archive_links import html_links, is_relative, markdown_anchors, markdown_targets
+
+    root = _unpacked(archive, tmp_path).resolve()
+    checked, broken = 0, []
+    pages = sorted(p for p in root.rglob("*") if p.suffix in (".md", ".html"))
+    assert {"README.md", "site/index.html", "curation/NOTES.md"} <= {p.relative_to(root).as_posix() for p in pages}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        targets = markdown_targets(text) if page.suffix == ".md" else html_links(text)[0]
+        for target in targets:
+            if not is_relative(target) or target in ("", "#"):
+                continue
+            checked += 1
+            path, _, anchor = target.partition("#")
+            resolved = (page.parent / path).resolve() if path else page
+            if not (resolved == root or root in resolved.parents) or not resolved.exists():
+                broken.append(f"{page.relative_to(root)}: {target}")
+            elif anchor and resolved.suffix == ".md" and anchor not in markdown_anchors(resolved.read_text(encoding="utf-8")):
+                broken.append(f"{page.relative_to(root)}: {target} (no such anchor)")
+    assert checked > 500, checked
+    assert broken == [], broken
+
+
+def test_links_to_files_the_archive_does_not_carry_are_rewritten_not_left_broken():
+    from china_russia_diplomacy.publish.archive_links import broken_links, localize_markdown
+
+    text = "CI runs [`.ci/run`](.ci/run); see [the data](data/) and [R](README.md#r).\n```\n[x](nowhere.md)\n```\n"
+    carried = {"README.md", "data/events.csv", "CONTRIBUTING.md"}
+    assert localize_markdown(text, "CONTRIBUTING.md", carried) == text.replace("[`.ci/run`](.ci/run)", "`.ci/run` (in the source repository)")
+    linked = localize_markdown(text, "CONTRIBUTING.md", carried, repository="https://github.com/o/r", tag="v1.3.0")
+    assert "[`.ci/run`](https://github.com/o/r/blob/v1.3.0/.ci/run)" in linked and "[the data](data/)" in linked
+    contents = {"README.md": b"# Title\n\n## R\n", "CONTRIBUTING.md": text.encode(), "data/events.csv": b""}
+    assert broken_links(contents) == ["CONTRIBUTING.md: .ci/run -> .ci/run, not in the archive"]
+    contents["CONTRIBUTING.md"] = text.replace("README.md#r", "README.md#s").encode()
+    assert any("no heading or anchor #s" in b for b in broken_links(contents))
+
+
+def test_release_refuses_an_archive_whose_links_lead_nowhere(tmp_path, capsys):
+    package_copy = _release_candidate(tmp_path / "pkg")
+    notes = package_copy / "curation" / "NOTES.md"
+    notes.write_text(notes.read_text(encoding="utf-8") + "\nSee [the old notes](../data/gone.csv).\n", encoding="utf-8")
+    assert cli.main(["release", str(package_copy), "--out", str(tmp_path / "dist"), "--no-register"]) == 1
+    err = capsys.readouterr().err
+    assert "links that lead nowhere" in err and "curation/NOTES.md: ../data/gone.csv" in err
+    assert not (tmp_path / "dist").exists()
 
 
 def test_unpacked_archive_passes_sha256sum_and_frictionless(archive, tmp_path):

@@ -3,7 +3,15 @@
 Both sides use it: the build writes ``CITATION.cff`` and ``.zenodo.json`` from it
 (:mod:`china_russia_diplomacy.build.generate.citation`), and ``cite()``
 (:mod:`china_russia_diplomacy.read.cite`) prints it for the installed or a registered version. All are derived from ``schemas/package.json`` (title, version, contributors, licence, keywords,
-description), so that a version bump flows into the citation without anyone editing it. The release
+description), so that a version bump flows into the citation without anyone editing it.
+
+``schemas/package.json`` is the one place for the citation metadata a person gives: the authors
+(``contributors`` with the ``creator`` role: ``givenName``/``familyName`` or ``title``, ``orcid``,
+``organization`` as the affiliation), ``homepage``, ``repository``, ``conceptDoi`` (the DOI of all
+versions) and ``zenodoCommunity``. CITATION.cff, .zenodo.json, croissant.json, the README's cite block
+and the site are generated from it; a field no one has given stays empty, never invented
+(``publish-check`` lists what is still missing). A version's own DOI is minted by its deposit and
+written back to ``releases.json`` (its ``doi``). The release
 date is the one thing the schemas do not know: it is taken from the top entry of ``CHANGELOG.md``
 (``## [1.0.0] - 2025-06-01``) when that entry is dated, and left out otherwise, never replaced by
 "today" (a build must not depend on the clock).
@@ -52,10 +60,29 @@ def cff_authors(meta: Metadata) -> list[dict[str, str]]:
             person = {"family-names": c["familyName"]}
             if c.get("givenName"):
                 person["given-names"] = c["givenName"]
-            out.append(person)
         else:
-            out.append({"name": c["title"]})
+            person = {"name": c["title"]}
+        if c.get("organization"):
+            person["affiliation"] = c["organization"]
+        if c.get("orcid"):
+            person["orcid"] = orcid_url(c["orcid"])
+        out.append(person)
     return out or [{"name": f"{meta.name} contributors"}]
+
+
+def orcid_url(orcid: str) -> str:
+    """An ORCID as CFF and Zenodo's creators want it: ``https://orcid.org/0000-0000-0000-0000``."""
+    orcid = orcid.strip()
+    return orcid if orcid.startswith("https://") else f"https://orcid.org/{orcid.removeprefix('http://orcid.org/')}"
+
+
+def bare_doi(doi: str) -> str:
+    """``10.5281/zenodo.123`` from a DOI given bare or as a ``https://doi.org/`` URL."""
+    doi = doi.strip()
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "doi:"):
+        if doi.lower().startswith(prefix):
+            return doi[len(prefix):]
+    return doi
 
 
 def license_name(meta: Metadata) -> str:
@@ -65,8 +92,10 @@ def license_name(meta: Metadata) -> str:
     return licenses[0]["name"]
 
 
-def citation_record(meta: Metadata, date_released: str | None) -> dict[str, Any]:
-    """The CITATION.cff content as an ordered dict (key order is the order written)."""
+def citation_record(meta: Metadata, date_released: str | None, doi: str = "") -> dict[str, Any]:
+    """The CITATION.cff content as an ordered dict (key order is the order written). ``doi`` is this
+    version's DOI when its deposit minted one; otherwise the concept DOI (all versions) is cited, when
+    there is one."""
     record: dict[str, Any] = {
         "cff-version": CFF_VERSION,
         "message": MESSAGE,
@@ -78,6 +107,14 @@ def citation_record(meta: Metadata, date_released: str | None) -> dict[str, Any]
         "abstract": meta.package.get("description", ""),
         "keywords": list(meta.package.get("keywords", [])),
     }
+    concept = bare_doi(meta.package.get("conceptDoi") or "")
+    doi = bare_doi(doi)
+    if doi or concept:
+        record["doi"] = doi or concept
+    if doi and concept and doi != concept:
+        record["identifiers"] = [{"type": "doi", "value": concept, "description": "The concept DOI: every version"}]
+    if meta.package.get("repository"):
+        record["repository-code"] = meta.package["repository"]
     if meta.package.get("homepage"):
         record["url"] = meta.package["homepage"]
     if date_released:
@@ -85,6 +122,16 @@ def citation_record(meta: Metadata, date_released: str | None) -> dict[str, Any]
     if not record["abstract"]:
         del record["abstract"]
     return record
+
+
+def package_citation(package_dir: Path, meta: Metadata) -> dict[str, Any]:
+    """The citation record of a source tree's version: dated by its CHANGELOG entry (else its registry
+    entry), with the version DOI its registry entry records (else the concept DOI)."""
+    from .registry import read_registry
+
+    registered = read_registry(package_dir).get(meta.version)
+    date = release_date(package_dir, meta.version) or (registered.date if registered is not None else None)
+    return citation_record(meta, date, registered.doi if registered is not None else "")
 
 
 def cff_text(record: dict[str, Any]) -> str:
@@ -118,7 +165,7 @@ def installed_record(package_dir: str | Path | None = None) -> dict[str, Any]:
             record["date-released"] = str(record["date-released"])
         return record
     meta = load_metadata(base)
-    return citation_record(meta, release_date(base, meta.version))
+    return package_citation(base, meta)
 
 
 def registered_record(descriptor: dict[str, Any], date_released: str | None) -> dict[str, Any]:
@@ -146,7 +193,7 @@ def apa_text(record: dict[str, Any]) -> str:
     names = _author_names(record)
     authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + ", & " + names[-1]
     year = str(record["date-released"])[:4] if record.get("date-released") else "n.d."
-    url = f" {record['url']}" if record.get("url") else ""
+    url = f" https://doi.org/{record['doi']}" if record.get("doi") else (f" {record['url']}" if record.get("url") else "")
     authors = authors if authors.endswith(".") else authors + "."
     return f"{authors} ({year}). {record['title']} (Version {record['version']}) [Data set].{url}"
 
@@ -163,6 +210,8 @@ def bibtex_text(record: dict[str, Any]) -> str:
     fields = [("author", authors), ("title", "{" + esc(record["title"]) + "}"), ("version", record["version"])]
     if record.get("date-released"):
         fields.append(("year", str(record["date-released"])[:4]))
+    if record.get("doi"):
+        fields.append(("doi", record["doi"]))
     if record.get("url"):
         fields.append(("url", record["url"]))
     fields.append(("note", f"Data set, version {record['version']}, licensed {record.get('license', '')}"))

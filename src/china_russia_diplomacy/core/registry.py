@@ -75,15 +75,17 @@ class Release:
     sha256: str
     files: dict[str, str]
     urls: tuple[str, ...] = ()
+    # The version DOI its deposit minted (publish/zenodo.py writes it back after publishing); "" until then.
+    doi: str = ""
 
     @classmethod
     def from_dict(cls, entry: dict[str, Any]) -> Release:
         archive = entry["archive"]
         return cls(entry["version"], entry["date"], entry["commit"], archive["name"], int(archive["size"]),
-                   archive["sha256"], dict(entry["files"]), tuple(entry.get("urls", [])))
+                   archive["sha256"], dict(entry["files"]), tuple(entry.get("urls", [])), str(entry.get("doi", "")))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "version": self.version,
             "date": self.date,
             "commit": self.commit,
@@ -91,6 +93,9 @@ class Release:
             "files": dict(sorted(self.files.items())),
             "urls": list(self.urls),
         }
+        if self.doi:  # written only once minted: registries (and archives) without DOIs keep their bytes
+            out["doi"] = self.doi
+        return out
 
 
 @dataclass

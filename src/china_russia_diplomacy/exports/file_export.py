@@ -1,8 +1,9 @@
 """``export --format csv|parquet|xlsx|json --output DIR``: one file per table, with the codebook alongside.
 
-Each writer fills a directory with one file per table (named after the table) and ``codebook.md``
+Each writer fills a directory with one file per table (named after the table), ``codebook.md``
 (rendered from the exported package's own schemas and tables, so it matches the files next to it even
-for an installed wheel, which ships no ``docs/``):
+for an installed wheel, which ships no ``docs/``), and the attribution CC-BY-4.0 asks for,
+``LICENSE-DATA`` and ``CITATION.cff``:
 
 - ``csv``: a data package of its own: the shipped CSVs byte for byte under ``data/`` (the master
   copy: UTF-8, LF, RFC 4180, empty = not stated), the archived articles under ``sources/`` (every
@@ -55,6 +56,35 @@ def _codebook(meta, tables) -> bytes:
     return codebook.render(meta, tables).encode("utf-8")
 
 
+ATTRIBUTION = ("LICENSE-DATA", "CITATION.cff")
+
+
+def _attribution(package_dir: Path) -> dict[str, bytes]:
+    """The data licence and the citation file, which CC-BY-4.0 asks every copy to carry (issue 23): the
+    package's own files (a checkout and the wheel ship both); a CITATION.cff is rebuilt from the
+    package's citation record when a folder has none."""
+    from ..core.citation import cff_text, installed_record
+
+    files = {name: (package_dir / name).read_bytes() for name in ATTRIBUTION if (package_dir / name).is_file()}
+    if "CITATION.cff" not in files:
+        files["CITATION.cff"] = cff_text(installed_record(package_dir)).encode("utf-8")
+    return files
+
+
+def _release_date(package_dir: Path, version: str) -> str | None:
+    """The date the citation record gives the version (CITATION.cff, shipped in the wheel), else the
+    registry's, else the CHANGELOG's: never "n.d." for a released version just because the wheel has
+    no CHANGELOG.md (issue 23)."""
+    from ..core.citation import installed_record, release_date
+    from ..core.registry import read_registry
+
+    record = installed_record(package_dir)
+    if record.get("version") == version and record.get("date-released"):
+        return str(record["date-released"])
+    registered = read_registry(package_dir).get(version)
+    return registered.date if registered is not None else release_date(package_dir, version)
+
+
 def _write_dir(output: Path, files: dict[str, bytes]) -> list[Path]:
     """Write ``files`` (name -> bytes) into ``output`` via a staging directory on the same file system."""
     output = Path(output)
@@ -104,6 +134,7 @@ def write_csv(package_dir: Path, output: Path) -> list[Path]:
             files[rel] = (package_dir / rel).read_bytes()
     files[DESCRIPTOR] = _descriptor_without_twins(package_dir, files)
     files[CODEBOOK_NAME] = _codebook(meta, tables)
+    files.update(_attribution(package_dir))
     return _write_dir(output, files)
 
 
@@ -111,6 +142,7 @@ def write_parquet(package_dir: Path, output: Path) -> list[Path]:
     meta, tables = _package(package_dir)
     files = {f"{s.name}.parquet": (package_dir / s.parquet_path).read_bytes() for s in meta.tables}
     files[CODEBOOK_NAME] = _codebook(meta, tables)
+    files.update(_attribution(package_dir))
     return _write_dir(output, files)
 
 
@@ -132,6 +164,7 @@ def write_json(package_dir: Path, output: Path) -> list[Path]:
         text = json.dumps(records(tables[spec.name]), ensure_ascii=False, indent=1)
         files[f"{spec.name}.json"] = (text + "\n").encode("utf-8")
     files[CODEBOOK_NAME] = _codebook(meta, tables)
+    files.update(_attribution(package_dir))
     return _write_dir(output, files)
 
 
@@ -196,9 +229,13 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
     for col, width in zip("ABCDEF", (20, 22, 10, 9, 90, 60)):
         readme.column_dimensions[col].width = width
 
+    from ..core.text_codes import text_code_fields
+
+    text_codes = text_code_fields(meta)  # cameo_code "042": a text cell with the Text format, never 42
     for spec in meta.tables:
         ws = wb.create_sheet(spec.name[:31])
         table = tables[spec.name]
+        as_text = set(text_codes.get(spec.name, ()))
         for c, name in enumerate(spec.field_names, start=1):
             _text_cell(ws, 1, c, name).font = Font(bold=True)
         for r, row in enumerate(table.to_pylist(), start=2):
@@ -207,7 +244,9 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
                 if v is None:
                     continue
                 if isinstance(v, str):
-                    _text_cell(ws, r, c, v)
+                    cell = _text_cell(ws, r, c, v)
+                    if f.name in as_text:
+                        cell.number_format = "@"  # stays text when a user edits or re-types it
                 else:
                     cell = ws.cell(row=r, column=c, value=v)
                     if isinstance(v, dt.date):
@@ -228,10 +267,9 @@ def write_xlsx(package_dir: Path, output: Path) -> list[Path]:
     except ImportError:
         raise ImportError("xlsx export needs openpyxl: pip install 'china-russia-diplomacy[xlsx]'") from None
     meta, tables = _package(package_dir)
-    from ..core.citation import release_date
-
-    released = release_date(package_dir, meta.version)  # cite with the release year, as CITATION.cff does
-    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables, released), CODEBOOK_NAME: _codebook(meta, tables)})
+    released = _release_date(package_dir, meta.version)  # cite with the release year, as CITATION.cff does
+    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables, released), CODEBOOK_NAME: _codebook(meta, tables),
+                               **_attribution(package_dir)})
 
 
 WRITERS: dict[str, Callable[[Path, Path], list[Path]]] = {

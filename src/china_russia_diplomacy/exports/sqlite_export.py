@@ -33,6 +33,7 @@ from ..core.metadata import column_description
 
 DEFAULT_OUTPUT = "china-russia-diplomacy.sqlite"
 
+# string -> TEXT: with TEXT affinity a code such as cameo_code "042" is stored as the text '042', never 42.
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL", "boolean": "INTEGER", "date": "TEXT"}
 
 # Full-text indexes: table -> the columns a reader searches. Quotes and events are what people look for.

@@ -2,8 +2,10 @@
 
 The archive holds everything needed to use and re-check the data without this library:
 ``datapackage.json``, the CSVs and their Parquet twins, the schemas (with ``retired_ids.json``), the
-archived source articles the evidence points into, README, licences, CITATION.cff, the codebook, the
-changelog and the datasheet, the history of the versions before it (``history/``, see
+archived source articles the evidence points into, README, licences, CITATION.cff, ``croissant.json``,
+the codebook, the changelog, the datasheet, the curation notes, the figures, the static site (every row
+beside its article) and everything else the README links to (every relative link of its Markdown and
+HTML files resolves inside it; ``release`` refuses one that does not), the history of the versions before it (``history/``, see
 :mod:`china_russia_diplomacy.read.history`), and a ``SHA256SUMS`` file that ``sha256sum -c SHA256SUMS`` checks.
 
 It is byte-identical when built twice from the same files: entries are sorted, every entry has the
@@ -34,10 +36,16 @@ FILE_MODE = 0o100644
 COMPRESSION = zipfile.ZIP_DEFLATED
 LEVEL = 9
 TOP_FILES = (
-    "datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", ".zenodo.json",
-    "CHANGELOG.md", "DATASHEET.md", "docs/codebook.md",
+    "datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", ".zenodo.json", "croissant.json",
+    "CHANGELOG.md", "DATASHEET.md", "CONTRIBUTING.md", "RELEASING.md", "curation/NOTES.md", "docs/codebook.md",
 )
 REQUIRED = ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "docs/codebook.md")
+# What the README points readers to (issue 23): a release built with the readiness check must carry them.
+# Trees older than that rule (rebuilt with check=False) pack what they have.
+REQUIRED_WHOLE = ("DATASHEET.md", "curation/NOTES.md", "croissant.json", "site/index.html")
+# Folders packed whole, as built: the figures the README shows, the curation notes (and the sentences
+# left uncoded) and the static site (every row beside its article).
+FOLDERS = (("docs", ("*.png", "*.svg")), ("curation", ("*.md", "*.csv")), ("site", ("**/*",)))
 
 
 def archive_name(meta) -> str:
@@ -54,6 +62,10 @@ def release_files(package_dir: Path, meta) -> list[str]:
         files.update({t.csv_path, t.parquet_path})
     for directory, pattern in (("schemas", "*.json"), ("schemas/codelists", "*.csv"), ("sources", "*.txt")):
         files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern))
+    for directory, patterns in FOLDERS:
+        for pattern in patterns:
+            files.update(p.relative_to(package_dir).as_posix() for p in (package_dir / directory).glob(pattern)
+                         if p.is_file() and not p.is_symlink())
     # The history of the versions published before this one (read/history.py), as releases.json is cut
     # to them: the archive of X rebuilt from a later commit with the same data gives the same bytes.
     from ..core.registry import read_registry, version_key
@@ -91,16 +103,23 @@ def archive_bytes(prefix: str, contents: dict[str, bytes]) -> bytes:
 def check_ready(package_dir: Path) -> None:
     """Refuse to release a package whose generated files are stale or whose data does not validate.
 
-    Only the generated files the archive carries are compared: the site and the figures are not packed,
-    and the site changes when the version is registered (its versions page), which must not stop the
-    same archive from being built again before that change is committed."""
+    Only the generated files the archive carries are compared, the site excepted: it is packed as built,
+    but it changes when the version is registered (its versions page), which must not stop the same
+    archive from being built again from the registered commit before that change is committed. What the
+    README points readers to (``REQUIRED_WHOLE``) must be there."""
     from ..build.pipeline import compute_outputs
     from ..core.metadata import read_metadata
     from ..validation import ValidationError, validate_package
 
+    missing = [rel for rel in REQUIRED_WHOLE if not (package_dir / rel).is_file()]
+    if missing:
+        raise RuntimeError(f"cannot release: missing {', '.join(missing)} in {package_dir}, which the README points "
+                           "readers to; run `china-russia-diplomacy build`")
     outputs, _ = compute_outputs(package_dir)
     packed = set(release_files(package_dir, read_metadata(package_dir))) | set(REQUIRED)
-    stale = sorted(rel for rel, data in outputs.items() if rel in packed
+    # The site is packed as built but not compared: its versions page changes when the version is
+    # registered, and the archive must still rebuild from the registered commit (where it is current).
+    stale = sorted(rel for rel, data in outputs.items() if rel in packed and not rel.startswith("site/")
                    and (not (package_dir / rel).is_file() or (package_dir / rel).read_bytes() != data))
     if stale:
         raise RuntimeError(f"cannot release: generated files are stale ({', '.join(stale)}); run `china-russia-diplomacy build`")
@@ -148,8 +167,31 @@ def release_contents(package_dir: str | Path, *, check: bool = True,
         if check and record["problems"]:
             raise RuntimeError("cannot release: " + "; ".join(record["problems"]) + " (see `china-russia-diplomacy check-version`)")
         contents["changes.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    _localize_links(contents, meta, package_dir)
+    if check:
+        from .archive_links import broken_links
+
+        broken = broken_links(contents)
+        if broken:
+            raise RuntimeError("cannot release: links that lead nowhere inside the archive:\n  " + "\n  ".join(broken))
     contents["SHA256SUMS"] = sha256sums(contents)
     return archive_name(meta), contents
+
+
+def _localize_links(contents: dict[str, bytes], meta, package_dir: Path) -> None:
+    """Point the carried Markdown files' links to files the archive does not carry (developer files of
+    the checkout) at the source repository, or say that they are there (see :mod:`.archive_links`)."""
+    from .archive_links import localize_markdown
+
+    carried = set(contents)
+    repository = str(meta.package.get("repository") or "")
+    for rel in sorted(contents):
+        if rel.endswith(".md"):
+            text = contents[rel].decode("utf-8")
+            localized = localize_markdown(text, rel, carried, repository=repository, tag=f"v{meta.version}",
+                                          in_repository=lambda path: (package_dir / path).exists())
+            if localized != text:
+                contents[rel] = localized.encode("utf-8")
 
 
 def build_release(package_dir: str | Path, out_dir: str | Path | None = None, *, check: bool = True,
@@ -258,7 +300,82 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
     return meta.version, True
 
 
+# --- what publishing still needs from a person ------------------------------------------------------------
+
+WORKFLOW = ".github/workflows/release.yml"
+# Set up once outside the repository, so nothing here can see them: always listed, to confirm.
+UNCHECKABLE = (
+    "PyPI trusted publisher: on pypi.org, add this repository's workflow release.yml (environment pypi) as the "
+    "trusted publisher of the project china-russia-diplomacy (cannot be checked from here)",
+    "ZENODO_TOKEN: a Zenodo personal access token (scopes deposit:write, deposit:actions) stored as the secret "
+    "ZENODO_TOKEN of the repository's environment zenodo (cannot be checked from here)",
+)
+
+
+def publishing_needs(package_dir: Path) -> tuple[list[str], list[str], list[str]]:
+    """(what is missing and can be seen in the tree, what is optional and not given, what a person must
+    confirm) for a public release:
+    the citation metadata of schemas/package.json (see core/citation.py), the registry and the workflow."""
+    from ..core.citation import release_date
+    from ..core.metadata import read_metadata
+    from ..core.registry import read_registry
+
+    meta = read_metadata(package_dir)
+    pkg = meta.package
+    needs, optional = [], []
+    creators = [c for c in pkg.get("contributors") or [] if "creator" in c.get("roles", [])] or pkg.get("contributors") or []
+    people = [c for c in creators if c.get("familyName")]
+    for c in creators:
+        if not c.get("familyName"):
+            needs.append(f"authors: {c.get('title', '?')!r} is not a person; name the authors (givenName, familyName) "
+                         "in schemas/package.json contributors")
+    for c in people:
+        name = " ".join(filter(None, [c.get("givenName"), c["familyName"]]))
+        if not c.get("orcid"):
+            needs.append(f"ORCID: none for {name} (contributors[].orcid in schemas/package.json)")
+        if not c.get("organization"):
+            needs.append(f"affiliation: none for {name} (contributors[].organization in schemas/package.json)")
+    if not creators:
+        needs.append("authors: schemas/package.json has no contributors")
+    for key, what in (("repository", "the source repository's URL"), ("homepage", "the dataset's home page (e.g. the published site)")):
+        if not pkg.get(key):
+            needs.append(f"{key}: empty; give {what} in schemas/package.json")
+    if not pkg.get("conceptDoi"):
+        needs.append("concept DOI: none yet; the first Zenodo deposit of the release workflow mints it and writes it to "
+                     "schemas/package.json (conceptDoi), or give the existing one")
+    if not pkg.get("zenodoCommunity"):
+        optional.append("Zenodo community: none (zenodoCommunity in schemas/package.json)")
+    if not release_date(package_dir, meta.version):
+        needs.append(f"CHANGELOG.md: no dated entry for {meta.version}")
+    if read_registry(package_dir).get(meta.version) is None:
+        needs.append(f"releases.json: {meta.version} is not registered; run `china-russia-diplomacy release` and commit "
+                     f"before tagging v{meta.version}")
+    if not (package_dir / WORKFLOW).is_file():
+        needs.append(f"{WORKFLOW}: missing (the workflow that publishes a tag)")
+    return needs, optional, list(UNCHECKABLE)
+
+
+def _cmd_publish_check(args) -> int:
+    from ..core.locate import find_package_dir
+
+    package_dir = find_package_dir(args.dir)
+    needs, optional, confirm = publishing_needs(package_dir)
+    for line in needs:
+        print(f"needs: {line}")
+    for line in optional:
+        print(f"optional: {line}")
+    for line in confirm:
+        print(f"confirm: {line}")
+    if not needs:
+        print("ok: nothing in the tree is missing for a public release; confirm the lines above once")
+    return 1 if needs else 0
+
+
 def register(subparsers) -> None:
+    c = subparsers.add_parser("publish-check", help="list, one line each, what publishing still needs from a person "
+                                                    "(authors, ORCID, DOI, repository, PyPI and Zenodo set-up)")
+    c.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
+    c.set_defaults(func=_cmd_publish_check)
     p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "
                                               "and add it to releases.json")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")

@@ -10,14 +10,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ...core.citation import cff_authors, license_name, cff_text, citation_record, release_date
+from ...core.citation import cff_authors, cff_text, license_name, package_citation
 from ...core.metadata import Metadata
 
 
 def zenodo_record(meta: Metadata, date_released: str | None) -> dict[str, Any]:
-    """Zenodo deposit metadata (the legacy ``.zenodo.json`` format GitHub-Zenodo integration reads)."""
-    creators = [{"name": a.get("name") or ", ".join(filter(None, [a.get("family-names"), a.get("given-names")]))}
-                for a in cff_authors(meta)]
+    """Zenodo deposit metadata (the legacy ``.zenodo.json`` format GitHub-Zenodo integration reads, and
+    publish/zenodo.py sends): only what schemas/package.json gives; the version DOI is Zenodo's to mint."""
+    creators = []
+    for a in cff_authors(meta):
+        creator = {"name": a.get("name") or ", ".join(filter(None, [a.get("family-names"), a.get("given-names")]))}
+        if a.get("affiliation"):
+            creator["affiliation"] = a["affiliation"]
+        if a.get("orcid"):
+            creator["orcid"] = a["orcid"].rsplit("/", 1)[-1]
+        creators.append(creator)
     record: dict[str, Any] = {
         "title": f"{meta.package['title']} (version {meta.version})",
         "upload_type": "dataset",
@@ -30,14 +37,23 @@ def zenodo_record(meta: Metadata, date_released: str | None) -> dict[str, Any]:
     }
     if date_released:
         record["publication_date"] = date_released
+    related = []
+    if meta.package.get("repository"):
+        related.append({"identifier": meta.package["repository"], "relation": "isSupplementedBy", "scheme": "url"})
+    if meta.package.get("homepage"):
+        related.append({"identifier": meta.package["homepage"], "relation": "isDocumentedBy", "scheme": "url"})
+    if related:
+        record["related_identifiers"] = related
+    if meta.package.get("zenodoCommunity"):
+        record["communities"] = [{"identifier": meta.package["zenodoCommunity"]}]
     return record
-
 
 
 def generate(ctx) -> dict[str, bytes]:
     """Build generator: ``CITATION.cff`` and ``.zenodo.json``."""
-    date = release_date(ctx.package_dir, ctx.meta.version)
+    record = package_citation(ctx.package_dir, ctx.meta)
+    date = record.get("date-released")
     return {
-        "CITATION.cff": cff_text(citation_record(ctx.meta, date)).encode("utf-8"),
+        "CITATION.cff": cff_text(record).encode("utf-8"),
         ".zenodo.json": (json.dumps(zenodo_record(ctx.meta, date), indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
     }

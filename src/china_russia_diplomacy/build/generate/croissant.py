@@ -22,6 +22,7 @@ import hashlib
 import json
 from typing import Any
 
+from ...core import citation
 from ...core.metadata import Metadata, TableSpec
 
 PATH = "croissant.json"
@@ -160,8 +161,8 @@ def _citation(meta: Metadata, package_dir) -> tuple[str, str | None]:
     """BibTeX for this version and its release date, from the same record as CITATION.cff."""
     from ...core import citation
 
-    released = citation.release_date(package_dir, meta.version)
-    return citation.bibtex_text(citation.citation_record(meta, released)), released
+    record = citation.package_citation(package_dir, meta)
+    return citation.bibtex_text(record), record.get("date-released")
 
 
 def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_published: str | None = None) -> dict[str, Any]:
@@ -183,11 +184,15 @@ def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_publis
         "license": [LICENSE_URLS.get(lic["name"], lic.get("path", lic["name"])) for lic in licenses],
         "citeAs": cite_as,
         "keywords": list(pkg.get("keywords", [])),
-        "creator": [{"@type": "sc:Organization", "name": c["title"]} for c in pkg.get("contributors", [])],
+        "creator": [_creator(c) for c in pkg.get("contributors", [])],
         "isLiveDataset": False,
     }
     if pkg.get("homepage"):
         doc["url"] = pkg["homepage"]
+    if pkg.get("repository"):
+        doc["sameAs"] = pkg["repository"]
+    if pkg.get("conceptDoi"):
+        doc["identifier"] = f"https://doi.org/{citation.bare_doi(pkg['conceptDoi'])}"
     if date_published:
         doc["datePublished"] = date_published
     if len(doc["license"]) == 1:
@@ -209,6 +214,23 @@ def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_publis
     doc["distribution"] = distribution
     doc["recordSet"] = [record_set(spec) for spec in meta.tables]
     return doc
+
+
+def _creator(contributor: dict[str, Any]) -> dict[str, Any]:
+    """A schema.org Person (given and family names, ORCID, affiliation) or Organization, from
+    schemas/package.json's contributor: only what it gives."""
+    if contributor.get("familyName"):
+        out: dict[str, Any] = {"@type": "sc:Person", "familyName": contributor["familyName"],
+                               "name": " ".join(filter(None, [contributor.get("givenName"), contributor["familyName"]]))}
+        if contributor.get("givenName"):
+            out["givenName"] = contributor["givenName"]
+    else:
+        out = {"@type": "sc:Organization", "name": contributor["title"]}
+    if contributor.get("orcid"):
+        out["sameAs"] = citation.orcid_url(contributor["orcid"])
+    if contributor.get("organization"):
+        out["affiliation"] = {"@type": "sc:Organization", "name": contributor["organization"]}
+    return out
 
 
 def dumps(doc: dict[str, Any]) -> bytes:

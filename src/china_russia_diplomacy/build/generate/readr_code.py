@@ -7,7 +7,9 @@ block with ``Rscript`` on the shipped CSVs. Only readr is used.
 
 Types: ``date`` -> ``col_date()``, ``integer`` -> ``col_integer()``, ``number`` -> ``col_double()``,
 ``boolean`` -> ``col_logical()`` (readr reads ``true``/``false``), a controlled vocabulary ->
-``col_factor()`` with the schema's values as levels in schema order, anything else text. Only an empty
+``col_factor()`` with the schema's values as levels in schema order, anything else text; a code column
+that looks numeric (``cameo_code`` ``042``, see :mod:`china_russia_diplomacy.core.text_codes`) is named
+``col_character()`` explicitly. Only an empty
 cell is ``NA`` (the CSVs' convention; the text ``NA`` is a value) and spaces are kept (readr trims them
 by default, which would break the evidence offsets).
 """
@@ -15,6 +17,7 @@ by default, which would break the evidence offsets).
 from __future__ import annotations
 
 from ...core.metadata import FieldSpec, Metadata
+from ...core.text_codes import is_text_code
 
 WIDTH = 104
 R_TYPES = {"date": "col_date()", "integer": "col_integer()", "number": "col_double()", "boolean": "col_logical()"}
@@ -75,6 +78,8 @@ def column_type(f: FieldSpec, shared: dict[tuple[str, ...], str]) -> list[str]:
         values[-1] += "))"
         return values
     collector = R_TYPES.get(f.type)
+    if collector is None and is_text_code(f):
+        return [f"{f.name} = col_character()"]  # "042" stays "042" (core/text_codes.py), even if .default changes
     return [f"{f.name} = {collector}"] if collector else []
 
 

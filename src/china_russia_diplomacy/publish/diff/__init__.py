@@ -40,7 +40,7 @@ def diff_versions(old: Version, new: Version) -> PackageDiff:
     result = PackageDiff(old.version, new.version)
     result.schema_changes = compare_schemas(old, new)
     result.tables, result.data_changes, result.unretired_ids = compare_rows(old, new)
-    result.added_in_errors = check_added_in(new, result.tables)
+    result.added_in_errors = check_added_in(old, new, result.tables)
     return result
 
 

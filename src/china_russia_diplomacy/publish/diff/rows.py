@@ -1,5 +1,6 @@
 """Comparing the rows of two versions by primary key: added, removed and corrected rows, cell by cell,
-and ``added_in`` kept honest (new rows carry the new version; an existing row's never changes)."""
+and ``added_in`` kept honest (a new row carries a version after the old one and no later than the new one;
+an existing row's never changes)."""
 
 from __future__ import annotations
 
@@ -50,9 +51,16 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
     return diffs, changes, unretired
 
 
-def check_added_in(new: Version, tables: list[TableDiff]) -> list[str]:
-    """``added_in`` says which release first carried a row: new rows must carry the new version, and
-    an existing row's ``added_in`` never changes."""
+def check_added_in(old: Version, new: Version, tables: list[TableDiff]) -> list[str]:
+    """``added_in`` says which release first carried a row. Compared with any earlier version OLD (not only
+    the previous release), a row new since OLD was added in some release in (OLD, NEW]: it may carry any
+    version in that interval that the new side's registry knows (or NEW itself), never OLD or earlier
+    (a rewritten row passed off as new) and never one after NEW (a future version). An existing row's
+    ``added_in`` never changes."""
+    from ...core.registry import is_version, version_key
+
+    low = version_key(old.version) if is_version(old.version) else None
+    high = version_key(new.version) if is_version(new.version) else None
     out = []
     for d in tables:
         schema = new.schemas.get(d.table)
@@ -61,10 +69,31 @@ def check_added_in(new: Version, tables: list[TableDiff]) -> list[str]:
         by_key = {row_key(r, primary_key(schema)): r for r in new.rows.get(d.table, [])}
         for key in d.added:
             value = by_key.get(key, {}).get("added_in")
-            if value != new.version:
-                out.append(f"{d.table} {key}: new row has added_in {value!r}, expected {new.version!r}")
+            problem = _added_in_problem(value, old.version, new, low, high)
+            if problem:
+                out.append(f"{d.table} {key}: new row has added_in {value!r}, {problem}")
         for key, cells in d.changed.items():
             for c in cells:
                 if c.column == "added_in":
                     out.append(f"{d.table} {key}: added_in changed from {c.old!r} to {c.new!r}; it never changes")
     return out
+
+
+def _added_in_problem(value, old_version: str, new: Version, low, high) -> str | None:
+    """Why a new row's ``added_in`` is wrong, or None when it names a release in (OLD, NEW]."""
+    from ...core.registry import is_version, version_key
+
+    if value == new.version:
+        return None
+    expected = (f"expected {new.version!r}" if low is None or high is None or low >= high else
+                f"expected a version after {old_version} and no later than {new.version}")
+    if low is None or high is None or not isinstance(value, str) or not is_version(value):
+        return expected
+    key = version_key(value)
+    if key > high:
+        return f"a version after {new.version} (the future); {expected}"
+    if key <= low:
+        return f"not after {old_version}, which did not have the row; {expected}"
+    if new.registered is not None and value not in new.registered:
+        return f"which is not a registered release; {expected}"
+    return None

@@ -106,6 +106,8 @@ def compare_schemas(old: Version, new: Version) -> list[Change]:
         if prev is not None and prev != res:
             out.append(Change("patch", res["name"], f"{res['name']}: title or description changed"))
     for key in sorted((set(old.package) | set(new.package)) - {"resources", "version"}):
-        if old.package.get(key) != new.package.get(key):
-            out.append(Change("patch", "package", f"package {key} changed"))
+        # A property absent and one given empty ("not stated yet", e.g. "conceptDoi": "") say the same.
+        if old.package.get(key) not in (None, "", []) or new.package.get(key) not in (None, "", []):
+            if old.package.get(key) != new.package.get(key):
+                out.append(Change("patch", "package", f"package {key} changed"))
     return out

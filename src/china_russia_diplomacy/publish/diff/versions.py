@@ -31,6 +31,9 @@ class Version:
     schemas: dict[str, dict[str, Any]]
     rows: dict[str, list[dict[str, str]]]
     retired: set[str]
+    # The versions the copy's own releases.json lists (None: it has none, e.g. a tree older than the
+    # registry): a new row's added_in must name one of them or the copy's own version.
+    registered: set[str] | None = None
 
     @property
     def version(self) -> str:
@@ -62,7 +65,11 @@ def read_version(package_dir: Path, label: str | None = None) -> Version:
     retired = _retired_ids(json.loads(retired_path.read_text(encoding="utf-8"))) if retired_path.is_file() else set()
     package = {k: v for k, v in meta.package.items() if k != "resources"}
     package["resources"] = [{k: v for k, v in r.items()} for r in meta.package.get("resources", [])]
-    return Version(label or str(package_dir), package, {t.name: t.schema for t in meta.tables}, rows, retired)
+    from ...core.registry import read_registry, registry_path
+
+    registered = set(read_registry(package_dir).versions) if registry_path(package_dir).is_file() else None
+    return Version(label or str(package_dir), package, {t.name: t.schema for t in meta.tables}, rows, retired,
+                   registered)
 
 
 def _package_root(directory: Path) -> Path:

@@ -32,7 +32,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
 
-from ....core.citation import apa_text, bibtex_text, citation_record, release_date
+from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
 from . import changes, download, evidence, search, text
 
@@ -307,8 +307,8 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
     rows = {spec.name: _rows(ctx.tables[spec.name]) for spec in meta.tables}
     records = Records(meta, rows)
     registry = read_registry(package_dir)
-    date = release_date(package_dir, meta.version)
-    record = citation_record(meta, date)
+    record = package_citation(package_dir, meta)
+    date = record.get("date-released")
     participants = {r["participant_id"]: r for r in rows.get("participants", [])}
     names = {pid: display_name(p, pid) for pid, p in participants.items()}
     summary = Summaries(rows, names)
