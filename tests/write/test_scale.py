@@ -179,12 +179,12 @@ def test_build_refuses_a_parquet_twin_that_does_not_read_back_equal(package_copy
     import china_russia_diplomacy.build.pipeline as build_module
     from china_russia_diplomacy.core import parquet_io
 
-    real = parquet_io.parquet_bytes
+    real = parquet_io.write_parquet
 
-    def lossy(table, spec):
-        return real(table.slice(1) if spec.name == "events" else table, spec)
+    def lossy(table, spec, sink):
+        return real(table.slice(1) if spec.name == "events" else table, spec, sink)
 
-    monkeypatch.setattr(build_module, "parquet_bytes", lossy)
+    monkeypatch.setattr(build_module, "write_parquet", lossy)
     before = {p: p.read_bytes() for p in (package_copy / "data").iterdir()}
     with pytest.raises(ValidationError) as exc:
         build(package_copy)

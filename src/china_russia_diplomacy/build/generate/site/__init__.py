@@ -186,7 +186,7 @@ def _versions(ctx, registry: Registry, states: dict[str, dict[str, bytes]] | Non
     return list(reversed(entries))
 
 
-def generate(ctx) -> dict[str, bytes]:
+def generate(ctx) -> None:
     from ..history import _current, _states
 
     env = _environment()
@@ -198,12 +198,12 @@ def generate(ctx) -> dict[str, bytes]:
     registry = read_registry(package_dir)
     date = release_date(package_dir, meta.version)
     record = citation_record(meta, date)
-    out: dict[str, bytes] = {}
 
     def page(path: str, template: str, depth: int, **context) -> None:
-        html = env.get_template(template).render(root="../" * depth, repo="../" * (depth + 1), package=descriptor,
-                                                 version=meta.version, released=date, page_path=path, **context)
-        out[f"{SITE}/{path}"] = html.encode("utf-8")
+        # streamed piece by piece into its file (ctx.write): no page, and no set of pages, is held whole
+        html = env.get_template(template).generate(root="../" * depth, repo="../" * (depth + 1), package=descriptor,
+                                                   version=meta.version, released=date, page_path=path, **context)
+        ctx.write(f"{SITE}/{path}", (piece.encode("utf-8") for piece in html))
 
     # the tables at a glance and the data dictionary
     tables = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
@@ -272,9 +272,8 @@ def generate(ctx) -> dict[str, bytes]:
         for r in rows[table]:
             if r.get(col):
                 index.append([table, records.row_id(table, r), str(r[col])[:200], records.url(table, r, 0)])
-    out[f"{SITE}/search-index.js"] = ("window.CRD_SEARCH = " + json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-                                      + ";\n").encode("utf-8")
+    ctx.write(f"{SITE}/search-index.js", ("window.CRD_SEARCH = " + json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+                                           + ";\n").encode("utf-8"))
     page("search.html", "search.html.j2", 0)
-    out[f"{SITE}/style.css"] = _static("style.css")
-    out[f"{SITE}/site.js"] = _static("site.js")
-    return out
+    ctx.write(f"{SITE}/style.css", _static("style.css"))
+    ctx.write(f"{SITE}/site.js", _static("site.js"))
