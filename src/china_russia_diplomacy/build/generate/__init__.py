@@ -4,8 +4,9 @@ Each generator is a function ``generate(ctx)`` of the build context (metadata, t
 generated so far) that hands each file over as soon as it is made, with ``ctx.write(relpath, bytes or
 iterable of byte chunks)`` or ``with ctx.open(relpath) as fh`` (see :mod:`..outputs`): build streams them
 into its staging directory, so no family of files is held in memory whole. A generator of a few small
-files may instead return them as ``{path: bytes}`` (the timeline does). :data:`GENERATORS` is the one
-registry: build runs them in this order, and the stale-file test compares the same outputs with the tree.
+files may instead return them as ``{path: bytes}`` (the README blocks, codebook, citation and timeline
+do). :data:`GENERATORS` is the one registry: build runs them in this order, and the stale-file test
+compares the same outputs with the tree.
 The order matters: the README's blocks and the figures come first, ``croissant.json`` last because it
 records the hashes of the files before it.
 """
