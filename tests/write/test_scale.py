@@ -179,12 +179,12 @@ def test_build_refuses_a_parquet_twin_that_does_not_read_back_equal(package_copy
     import china_russia_diplomacy.build.pipeline as build_module
     from china_russia_diplomacy.core import parquet_io
 
-    real = parquet_io.parquet_bytes
+    real = parquet_io.write_parquet
 
-    def lossy(table, spec):
-        return real(table.slice(1) if spec.name == "events" else table, spec)
+    def lossy(table, spec, sink):
+        return real(table.slice(1) if spec.name == "events" else table, spec, sink)
 
-    monkeypatch.setattr(build_module, "parquet_bytes", lossy)
+    monkeypatch.setattr(build_module, "write_parquet", lossy)
     before = {p: p.read_bytes() for p in (package_copy / "data").iterdir()}
     with pytest.raises(ValidationError) as exc:
         build(package_copy)
@@ -246,3 +246,65 @@ def test_validate_switches_arrow_to_the_pool_that_returns_memory_unless_the_user
     chosen = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={**env, "ARROW_DEFAULT_MEMORY_POOL": "system"}).stdout.split()[0]
     assert chosen == "system"
+
+
+# A cold build of a package, optionally with every page of the site padded by PAD copies of its own
+# size (an HTML comment appended to what the template renders): the data, and so everything build
+# holds besides its outputs, stay the same while the site grows (PAD + 1)-fold.
+_PADDED_BUILD = """
+import resource, sys
+from pathlib import Path
+import jinja2
+
+PAD = int(sys.argv[2])
+if PAD:
+    real_generate = jinja2.Template.generate
+
+    def generate(self, *args, **kwargs):
+        size = 0
+        for piece in real_generate(self, *args, **kwargs):
+            size += len(piece)
+            yield piece
+        for _ in range(PAD):
+            yield "<!--" + "x" * max(0, size - 7) + "-->"
+
+    jinja2.Template.generate = generate
+    jinja2.Template.render = lambda self, *args, **kwargs: "".join(generate(self, *args, **kwargs))
+
+from china_russia_diplomacy.build.pipeline import build
+
+package = Path(sys.argv[1])
+build(package, skip=("timeline",))
+site = sum(p.stat().st_size for p in (package / "site").rglob("*") if p.is_file())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, site)
+"""
+
+
+@pytest.mark.slow
+def test_build_peak_memory_does_not_grow_with_the_size_of_the_site(tmp_path):
+    """Issue 27: build held every generated file in memory until it staged them, so its peak grew with
+    all it generated (3.1 GB at a million rows, 456 MB of it the site's HTML). Now each file goes to the
+    staging directory as it is made. The same 100k-row copy is built in two cold processes, the second
+    with every site page padded to four times its size: the extra peak memory must stay a small fraction
+    of the extra bytes written (holding the pages would add all of them)."""
+    import os
+
+    target = tmp_path / "pkg"
+    synthetic.write_copy(REPO, target, 100_000)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+
+    def cold_build(pad: int) -> tuple[int, int]:
+        proc = subprocess.run([sys.executable, "-c", _PADDED_BUILD, str(target), str(pad)], capture_output=True,
+                              text=True, env=env, timeout=1800)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        peak, site = proc.stdout.split()[-2:]
+        return int(peak), int(site)
+
+    cold_build(0)  # the first build writes every file (Parquet, descriptor, site) of the copy
+    plain_peak, plain_site = cold_build(0)
+    padded_peak, padded_site = cold_build(3)
+    extra_bytes = padded_site - plain_site
+    assert extra_bytes > 3 * plain_site * 0.9, "the padding did not reach the site's pages"
+    assert padded_peak - plain_peak < 0.2 * extra_bytes, (
+        f"peak RSS grew by {(padded_peak - plain_peak) / 2**20:.0f} MB for {extra_bytes / 2**20:.0f} MB more site "
+        f"(peaks {plain_peak / 2**20:.0f} / {padded_peak / 2**20:.0f} MB): build holds what it generates")

@@ -1,21 +1,25 @@
 """``build``: curated CSVs + schemas -> Parquet, ``datapackage.json`` and every other generated file.
 
 Validate first, write last. The inputs are validated once (strict CSV reading, pandera and every
-cross-table rule); all outputs are then computed in memory and written to a staging directory next to
-the package (same file system), where only what build wrote is checked (the descriptor's bytes and
-hashes against the staged files, each Parquet twin read back equal to its typed table), not the
-inputs again; only then are the outputs moved into place with ``os.replace``, unchanged files left
-untouched. If anything fails before that point the package directory is not touched at all; if moving
-fails half-way, the files already replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
-writer options, no timestamps), so two builds give byte-identical files.
+cross-table rule); then each generator writes its files straight into a staging directory next to
+the package (same file system), hashing them as it writes (:mod:`.outputs`), so that no output family
+is ever held in memory whole. Only what build wrote is then checked (the descriptor's bytes and hashes
+against the staged files, each Parquet twin read back equal to its typed table), not the inputs again;
+only then are the outputs moved into place with ``os.replace``, unchanged files left untouched. If
+anything fails before that point the package directory is not touched at all (the staging directory
+is removed); if moving fails half-way, the files already replaced are restored from the staging
+backup. Outputs depend only on the inputs (sorted rows, fixed writer options, no timestamps), so two
+builds give byte-identical files.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -24,25 +28,41 @@ import pyarrow as pa
 from ..core.extras import require
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
-from ..core.parquet_io import parquet_bytes
+from ..core.parquet_io import write_parquet
 from .descriptor import FileDigest, build_descriptor, dumps
 from ..validation import Finding, Report, ValidationError, check_inputs, check_outputs
 from .generate import GENERATORS, Generator
+from .outputs import Data, HashingWriter, MemoryOutputs, Outputs, StagedOutputs, write_all
 
 
 @dataclass
 class BuildContext:
-    """What generators may read: the metadata, typed tables and the files computed so far."""
+    """What generators may read (the metadata, typed tables, the files generated so far) and the one
+    way they hand files over: :meth:`write` / :meth:`open`, which write each file as it is made."""
 
     package_dir: Path
     meta: Metadata
     tables: dict[str, pa.Table]
-    outputs: dict[str, bytes] = field(default_factory=dict)
+    outputs: Outputs
+
+    def write(self, relpath: str, data: Data) -> FileDigest:
+        """Generate ``relpath`` (relative to the package) from bytes or an iterable of byte chunks."""
+        return self.outputs.write(relpath, data)
+
+    def open(self, relpath: str) -> AbstractContextManager[HashingWriter]:
+        """``with ctx.open(relpath) as fh: fh.write(...)``: for writers that want a file object."""
+        return self.outputs.open(relpath)
+
+    def read(self, relpath: str) -> bytes:
+        """The bytes of a file generated earlier in this build (e.g. ``datapackage.json``)."""
+        return self.outputs[relpath]
+
+    def digest(self, relpath: str) -> FileDigest:
+        """Size and SHA-256 of a file generated earlier in this build, without reading it again."""
+        return self.outputs.digest(relpath)
 
     @property
     def descriptor(self) -> dict:
-        import json
-
         return json.loads(self.outputs["datapackage.json"])
 
 
@@ -56,17 +76,16 @@ def _steps() -> int:
     return 4 + len(GENERATOR_NAMES)
 
 
-def core_outputs(ctx: BuildContext) -> dict[str, bytes]:
-    """Parquet twins and the descriptor (which records their bytes and hashes)."""
-    out = {}
+def core_outputs(ctx: BuildContext) -> None:
+    """Parquet twins (streamed to their files) and the descriptor (which records their sizes and hashes)."""
     csv_bytes, parquet, rows = {}, {}, {}
     for spec in ctx.meta.tables:
-        parquet[spec.name] = parquet_bytes(ctx.tables[spec.name], spec)
-        out[spec.parquet_path] = parquet[spec.name]
+        with ctx.open(spec.parquet_path) as fh:
+            write_parquet(ctx.tables[spec.name], spec, fh)
+        parquet[spec.name] = ctx.digest(spec.parquet_path)
         csv_bytes[spec.name] = FileDigest.of_file(ctx.package_dir / spec.csv_path)
         rows[spec.name] = ctx.tables[spec.name].num_rows
-    out["datapackage.json"] = dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows))
-    return out
+    ctx.write("datapackage.json", dumps(build_descriptor(ctx.meta, csv_bytes, parquet, rows)))
 
 
 # The generators' names, in the order they run (the registry is build/generate/__init__.py).
@@ -80,16 +99,20 @@ def generators() -> list[Generator]:
 
 def compute_outputs(package_dir: Path, progress: Progress | None = None,
                     skip: tuple[str, ...] = ()) -> tuple[dict[str, bytes], Report]:
-    """Everything build would write, in memory; raises ValidationError on invalid input.
+    """Everything build would write, as ``{path: bytes}`` in memory; raises ValidationError on invalid input.
 
-    ``skip`` names generators (of :data:`GENERATOR_NAMES`) not to run, for benchmarks that time a
-    build without one of them; their files are then left as they are.
+    For small packages and comparisons (the stale-file test, the release check): build itself streams
+    its files to disk instead. ``skip`` names generators (of :data:`GENERATOR_NAMES`) not to run, for
+    benchmarks that time a build without one of them; their files are then left as they are.
     """
-    return _compute(Path(package_dir).resolve(), progress, skip)[0]
+    outputs = MemoryOutputs()
+    report = _compute(Path(package_dir).resolve(), outputs, progress, skip)[0]
+    return dict(outputs.data), report
 
 
-def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]):
-    """(outputs, report), the typed tables and metadata: build checks the staged outputs against them."""
+def _compute(package_dir: Path, outputs: Outputs, progress: Progress | None, skip: tuple[str, ...]):
+    """Validate the inputs, then run every generator into ``outputs``: (report, typed tables, metadata);
+    build checks the staged outputs against the tables and metadata."""
     require("validate", "build")  # the inputs are validated first; the timeline says itself that it needs matplotlib
     unknown = set(skip) - set(GENERATOR_NAMES)
     if unknown:
@@ -107,46 +130,37 @@ def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]
                  for rel, problem in irregular_entries(package_dir, INPUT_DIRS)]
     if findings:
         raise ValidationError(Report(str(package_dir), ["files", "pandera", "rules"], findings))
-    ctx = BuildContext(package_dir, meta, tables)
+    ctx = BuildContext(package_dir, meta, tables, outputs)
     note("Parquet and datapackage.json", 1, _steps())
-    ctx.outputs.update(core_outputs(ctx))
+    core_outputs(ctx)
     for i, (name, gen) in enumerate(zip(GENERATOR_NAMES, generators()), start=2):
         note(f"generate: {name}", i, _steps())
         if name not in skip:
-            ctx.outputs.update(gen(ctx))
-    return (ctx.outputs, Report(str(package_dir), ["files", "pandera", "rules"])), tables, meta
+            write_all(outputs, gen(ctx))  # a generator writes through ctx; one of a few small files may return them
+    return Report(str(package_dir), ["files", "pandera", "rules"]), tables, meta
 
 
 # The directories build reads its inputs from (the staged copy holds only outputs).
 INPUT_DIRS = ("data", "schemas", "sources")
 
 
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _staging_dir(package_dir: Path) -> Path:
+    """A fresh staging directory inside the package (same file system, so installing is a rename)."""
+    return Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
 
 
-def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
-    """Write the outputs (only them: the inputs were validated in place) to a staging directory."""
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
-    try:
-        for rel, data in outputs.items():
-            _write(staging / rel, data)
-    except BaseException:  # a full disk while staging must not leave a half-written .staging-* behind
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
+    """Move changed outputs into place; on any error restore what was already replaced.
 
-
-def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> list[str]:
-    """Move changed outputs into place; on any error restore what was already replaced."""
+    "Changed" is decided from the size and hash recorded while the output was written against the file
+    in place (read in blocks), so neither is ever held in memory whole."""
     backup = staging / ".backup"
     replaced: list[tuple[Path, Path | None]] = []
     changed = []
     try:
-        for rel, data in sorted(outputs.items()):
+        for rel in sorted(outputs):
             target = package_dir / rel
-            if target.is_file() and target.read_bytes() == data:
+            if outputs.same_as(rel, target):
                 continue
             saved = None
             if target.exists():
@@ -178,11 +192,12 @@ def build(package_dir: str | Path, progress: Progress | None = None,
 
     note = progress or (lambda *_: None)
     package_dir = refuse_installed(package_dir, "build")  # pip's copy of a published version is read-only
-    (outputs, report), tables, meta = _compute(package_dir, progress, tuple(skip))
-    note("check the staged outputs", _steps() - 2, _steps())
-    staging = _stage(package_dir, outputs)
-    try:
-        report.extend(check_outputs(package_dir, staging, outputs, tables, meta))
+    staging = _staging_dir(package_dir)
+    try:  # whatever fails from here on (invalid input, a generator, a full disk), the staging dir goes
+        outputs = StagedOutputs(staging)
+        report, tables, meta = _compute(package_dir, outputs, progress, tuple(skip))
+        note("check the staged outputs", _steps() - 2, _steps())
+        report.extend(check_outputs(package_dir, staging, json.loads(outputs["datapackage.json"]), tables, meta))
         if not report.valid:
             raise ValidationError(report)
         note("install changed files", _steps() - 1, _steps())

@@ -20,7 +20,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Sequence, TextIO
 
 import pyarrow as pa
 
@@ -40,7 +40,7 @@ class RawTable:
     table: str
     header: list[str]
     columns: list[pa.ChunkedArray] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
+    lines: Sequence[int] = field(default_factory=list)  # a range when no cell spans lines
 
     @property
     def num_rows(self) -> int:
@@ -189,7 +189,7 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
         return None
     total = data.count(b"\n")
     if total == 1 + n:  # no cell spans lines: row i starts on line i + 2
-        lines = list(range(2, n + 2))
+        lines = range(2, n + 2)  # not a list: a million Python ints would cost ~36 MB for nothing
     else:
         spans = np.ones(n, dtype=np.int64)
         for col in table.columns:

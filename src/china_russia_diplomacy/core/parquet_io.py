@@ -97,9 +97,14 @@ def same_rows_by_column(read_column, expected: pa.Table, spec: TableSpec) -> boo
     return True
 
 
+def write_parquet(table: pa.Table, spec: TableSpec, sink) -> None:
+    """Write the Parquet twin of ``table`` to ``sink`` (a path or a writable binary file object)."""
+    pq.write_table(to_storage(table, spec), sink, **WRITER_OPTIONS)
+
+
 def parquet_bytes(table: pa.Table, spec: TableSpec) -> bytes:
     sink = io.BytesIO()
-    pq.write_table(to_storage(table, spec), sink, **WRITER_OPTIONS)
+    write_parquet(table, spec, sink)
     return sink.getvalue()
 
 

@@ -90,16 +90,13 @@ def check_inputs(package_dir: Path, meta):
     return tables, lines, findings
 
 
-def check_outputs(package_dir: Path, staging: Path, outputs: dict[str, bytes], tables, meta) -> list[Finding]:
+def check_outputs(package_dir: Path, staging: Path, descriptor: dict, tables, meta) -> list[Finding]:
     """After build staged its outputs, check only what it wrote instead of validating the inputs again:
     the descriptor's bytes and hashes against the CSVs in place (unchanged since they were validated)
     and the staged Parquet twins, its schemas and version against the metadata, and every Parquet twin
-    read back equal to the typed table it was written from."""
-    import json
-
+    read back equal to the typed table it was written from. ``descriptor`` is the staged one, parsed."""
     from . import artifacts
 
-    descriptor = json.loads(outputs["datapackage.json"])
     findings: list[Finding] = []
     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
     for spec in meta.tables:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import china_russia_diplomacy.build.pipeline as build_module
+from china_russia_diplomacy.build.outputs import StagedOutputs
 from china_russia_diplomacy.build.pipeline import build, compute_outputs
 
 from .inject import CsvTable, assert_build_refuses, snapshot
@@ -81,16 +82,16 @@ def test_failure_while_staging_leaves_files_and_no_staging_directory(pkg, monkey
     """A full disk while the staged copy is written: the package is untouched and no .staging-* is left."""
     _valid_edit(pkg)
     before = snapshot(pkg)
-    real_write = build_module._write
+    real_target = StagedOutputs._target
     calls = []
 
-    def failing_write(path, data):
-        calls.append(path)
-        if len(calls) == 2:
+    def failing_target(self, relpath):
+        calls.append(relpath)
+        if len(calls) == 2:  # the second file generated: the first is already in the staging directory
             raise OSError(28, "No space left on device")
-        return real_write(path, data)
+        return real_target(self, relpath)
 
-    monkeypatch.setattr(build_module, "_write", failing_write)
+    monkeypatch.setattr(StagedOutputs, "_target", failing_target)
     with pytest.raises(OSError, match="No space left"):
         build(pkg)
     monkeypatch.undo()

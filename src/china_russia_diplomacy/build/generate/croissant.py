@@ -18,12 +18,12 @@ that tools preferring them can find and check them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
 from ...core import citation
 from ...core.metadata import Metadata, TableSpec
+from ..descriptor import FileDigest
 
 PATH = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -165,8 +165,9 @@ def _citation(meta: Metadata, package_dir) -> tuple[str, str | None]:
     return citation.bibtex_text(record), record.get("date-released")
 
 
-def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_published: str | None = None) -> dict[str, Any]:
-    """The Croissant document for ``meta``; ``files`` maps each table's CSV and Parquet path to its bytes.
+def croissant(meta: Metadata, files: dict[str, bytes | FileDigest], cite_as: str, date_published: str | None = None) -> dict[str, Any]:
+    """The Croissant document for ``meta``; ``files`` maps each table's CSV and Parquet path to its bytes
+    or to its :class:`FileDigest` (size and SHA-256: build passes those, never the files themselves).
 
     ``date_published`` is the release date of this version (from the changelog); left out while the
     version is unreleased, rather than inventing one.
@@ -198,6 +199,7 @@ def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_publis
     if len(doc["license"]) == 1:
         doc["license"] = doc["license"][0]
     distribution = []
+    digests = {path: FileDigest.of(data) for path, data in files.items()}
     for spec in meta.tables:
         for fmt, path, media in (("csv", spec.csv_path, "text/csv"),
                                  ("parquet", spec.parquet_path, "application/x-parquet")):
@@ -207,9 +209,9 @@ def croissant(meta: Metadata, files: dict[str, bytes], cite_as: str, date_publis
                 "name": path,
                 "description": f"{spec.title} ({fmt.upper()}{', the master copy' if fmt == 'csv' else ', typed twin of the CSV'}).",
                 "contentUrl": path,
-                "contentSize": f"{len(files[path])} B",
+                "contentSize": f"{digests[path].size} B",
                 "encodingFormat": media,
-                "sha256": hashlib.sha256(files[path]).hexdigest(),
+                "sha256": digests[path].sha256,
             })
     doc["distribution"] = distribution
     doc["recordSet"] = [record_set(spec) for spec in meta.tables]
@@ -237,11 +239,12 @@ def dumps(doc: dict[str, Any]) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-def generate(ctx) -> dict[str, bytes]:
-    """Build generator: ``croissant.json`` from the schemas and the bytes of the files it lists."""
-    files = {}
+def generate(ctx) -> None:
+    """Build generator: ``croissant.json`` from the schemas and the sizes and hashes of the files it lists
+    (each CSV hashed in blocks, each Parquet twin's digest taken from when build wrote it)."""
+    files: dict[str, bytes | FileDigest] = {}
     for spec in ctx.meta.tables:
-        files[spec.csv_path] = (ctx.package_dir / spec.csv_path).read_bytes()
-        files[spec.parquet_path] = ctx.outputs[spec.parquet_path]
+        files[spec.csv_path] = FileDigest.of_file(ctx.package_dir / spec.csv_path)
+        files[spec.parquet_path] = ctx.digest(spec.parquet_path)
     cite_as, released = _citation(ctx.meta, ctx.package_dir)
-    return {PATH: dumps(croissant(ctx.meta, files, cite_as, released))}
+    ctx.write(PATH, dumps(croissant(ctx.meta, files, cite_as, released)))

@@ -31,7 +31,9 @@ from ...read.history import (EXTRA_FILES, FORMAT, HISTORY_DIR, Files, HistoryErr
 
 
 def _current(ctx) -> Files:
-    """The current data as this build writes it (descriptor and citation from the outputs computed so far)."""
+    """The current data as this build writes it (descriptor and citation from the outputs generated so far,
+    read back from staging). The line diffs need every tracked file whole; history is made only for a
+    package with registered versions, never for the synthetic copies of the scale benchmark."""
     descriptor = json.loads(ctx.outputs["datapackage.json"])
     present = {p for p in EXTRA_FILES if p in ctx.outputs or (ctx.package_dir / p).is_file()}
     files = {}
@@ -120,20 +122,19 @@ def link_bytes(version: str, base_label: str, base: Files, target: Files) -> byt
     return (json.dumps(link, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def generate(ctx) -> dict[str, bytes]:
+def generate(ctx) -> None:
     # Only versions older than the current data: the current data is its own version (no link to itself).
     registry = Registry(older_releases(read_registry(ctx.package_dir), ctx.meta.version))
     if not registry.releases:
-        return {}
+        return
     current = _current(ctx)
     states = _states(ctx.package_dir, registry, current)
     if states is None:  # case 3 of the module docstring: keep what is there
-        existing = sorted((ctx.package_dir / HISTORY_DIR).glob("*.json"))
-        return {f"{HISTORY_DIR}/{p.name}": p.read_bytes() for p in existing}
-    out = {}
+        for p in sorted((ctx.package_dir / HISTORY_DIR).glob("*.json")):
+            ctx.write(f"{HISTORY_DIR}/{p.name}", p.read_bytes())
+        return
     base, label = current, f"the current data ({ctx.meta.version})"
     for release in sorted(registry.releases, key=lambda r: version_key(r.version), reverse=True):
         target = states[release.version]
-        out[f"{HISTORY_DIR}/{release.version}.json"] = link_bytes(release.version, label, base, target)
+        ctx.write(f"{HISTORY_DIR}/{release.version}.json", link_bytes(release.version, label, base, target))
         base, label = target, f"version {release.version}"
-    return out

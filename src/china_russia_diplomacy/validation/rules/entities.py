@@ -47,6 +47,19 @@ def duplicate_participants(t: Tables) -> list[Finding]:
     return out
 
 
+def _joined(pairs: pd.DataFrame) -> pd.Series:
+    """``pairs.groupby("e")["p"].agg(";".join)`` (participants of each event, in the pairs' order) with
+    Arrow's grouped list and join kernels: the Python join per group took most of a million-row
+    validation's rule time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    table = pa.table({"e": pa.array(pairs["e"].array), "p": pa.array(pairs["p"].array)})
+    grouped = table.group_by("e", use_threads=False).aggregate([("p", "list")])  # single-threaded: row order kept
+    joined = pc.binary_join(grouped.column("p_list"), pa.scalar(";", grouped.schema.field("p_list").type.value_type))
+    return pd.Series(joined.to_pylist(), index=pd.Index(grouped.column("e").to_pylist(), dtype="string"), dtype="string")
+
+
 def duplicate_events(t: Tables) -> list[Finding]:
     """``duplicate-event``: two events with the same type, dates, location, primary evidence and
     participants are one event recorded twice (several events may share a sentence, but then they
@@ -60,8 +73,7 @@ def duplicate_events(t: Tables) -> list[Finding]:
     ep = frame(t, "event_participants", "event_id", "participant_id")
     if ep is not None:
         pairs = pd.DataFrame({"e": text(ep["event_id"]), "p": text(ep["participant_id"])}).drop_duplicates().sort_values(["e", "p"])
-        who = pairs.groupby("e")["p"].agg(";".join)
-        key["participants"] = lookup(text(ev["event_id"]), who).fillna("").values
+        key["participants"] = lookup(text(ev["event_id"]), _joined(pairs)).fillna("").values
     key = key.fillna("\x00")
     dup = key.duplicated(keep="first").to_numpy()
     if not dup.any():

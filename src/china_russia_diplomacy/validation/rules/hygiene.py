@@ -54,14 +54,16 @@ SCANNED = ((0, 0x40000), (0xE0000, 0xE1000))
 WHOLLY_HIDDEN = ((0x40000, 0xDFFFF), (0xE1000, sys.maxunicode))  # inclusive
 
 
-def hidden_codepoints() -> list[tuple[int, int]]:
-    """Inclusive ranges of every hidden or line-breaking code point."""
+@lru_cache(maxsize=1)
+def hidden_codepoints() -> tuple[tuple[int, int], ...]:
+    """Inclusive ranges of every hidden or line-breaking code point (computed once per process: both
+    the Python and the RE2 pattern are built from it)."""
     scanned = list(itertools.chain.from_iterable(range(lo, hi) for lo, hi in SCANNED))
     categories = map(unicodedata.category, map(chr, scanned))
     cps = {cp for cp, cat in zip(scanned, categories)
            if cat in HIDDEN_CATEGORIES or (cat == "Zs" and cp != 0x20)}  # odd spaces: NBSP, thin, em...
     cps |= {ord(c) for c in HIDDEN_EXTRA}
-    return _ranges(sorted(cps)) + list(WHOLLY_HIDDEN)
+    return tuple(_ranges(sorted(cps)) + list(WHOLLY_HIDDEN))
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +101,18 @@ def _mask(result) -> np.ndarray:
     return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+def _arrow(s) -> pa.Array | pa.ChunkedArray:
+    """The Arrow strings behind an Arrow-backed column, without a copy (a Python object per cell of a
+    million-row evidence column cost ~100 MB and most of this rule's time); other columns are converted."""
+    try:
+        arr = pa.array(s.array)
+    except (TypeError, pa.ArrowInvalid):
+        arr = None
+    if arr is None or not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
+    return arr
+
+
 def cell_hygiene(t: Tables) -> list[Finding]:
     """Each test is one pyarrow.compute kernel (RE2 regexes in C++) over the column; Python looks only at
     cells with non-ASCII characters (for NFC) and at offending cells (to name the character)."""
@@ -115,7 +129,7 @@ def cell_hygiene(t: Tables) -> list[Finding]:
             s = text(df[col])
             if not s.notna().any():
                 continue
-            arr = pa.array(s.to_numpy(dtype=object, na_value=None), type=pa.string())
+            arr = _arrow(s)
             out += located(t, spec.name, _mask(pc.not_equal(arr, pc.utf8_trim_whitespace(arr))), col, "whitespace",
                            "leading or trailing whitespace")
             idx = np.flatnonzero(_mask(pc.match_substring_regex(arr, NON_ASCII)))

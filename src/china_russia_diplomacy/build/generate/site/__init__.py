@@ -284,16 +284,11 @@ def _retired(package_dir: Path) -> dict[str, dict[str, str]]:
     return {r["id"]: r for r in json.loads(path.read_text(encoding="utf-8")).get("retired", [])}
 
 
-def generate(ctx) -> dict[str, bytes]:
-    """Every file of ``site/``, each handed over by :func:`emit` as soon as it is made."""
-    out: dict[str, bytes] = {}
-
-    def emit(path: str, data: bytes) -> None:
-        out[f"{SITE}/{path}"] = data
-
+def generate(ctx) -> None:
+    """Every file of ``site/``, each written into the build's staging folder (``ctx.write``) as soon as it is
+    made: no set of pages is held whole."""
     for path, data in site_files(ctx):
-        emit(path, data)
-    return out
+        ctx.write(f"{SITE}/{path}", data)
 
 
 def site_files(ctx) -> Iterator[tuple[str, bytes]]:
