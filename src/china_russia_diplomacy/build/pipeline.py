@@ -21,6 +21,7 @@ from typing import Callable
 
 import pyarrow as pa
 
+from ..core.errors import UsageError
 from ..core.extras import require
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
@@ -93,7 +94,7 @@ def _compute(package_dir: Path, progress: Progress | None, skip: tuple[str, ...]
     require("validate", "build")  # the inputs are validated first; the timeline says itself that it needs matplotlib
     unknown = set(skip) - set(GENERATOR_NAMES)
     if unknown:
-        raise ValueError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
+        raise UsageError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
     note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
     note("read and check the CSVs", 0, _steps())

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from .metadata import Metadata, load_metadata
+from .metadata import Metadata, SchemaError, load_metadata
 
 CFF_VERSION = "1.2.0"
 FORMATS = ("apa", "bibtex", "cff")
@@ -61,7 +61,7 @@ def cff_authors(meta: Metadata) -> list[dict[str, str]]:
 def license_name(meta: Metadata) -> str:
     licenses = meta.package.get("licenses") or []
     if not licenses:
-        raise ValueError("schemas/package.json has no licenses; a citable dataset needs one")
+        raise SchemaError("schemas/package.json has no licenses; a citable dataset needs one")
     return licenses[0]["name"]
 
 

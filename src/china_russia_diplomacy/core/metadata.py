@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CRDError
+from .errors import CRDError, UnknownNameError
 
 PROVENANCE_FIELDS = ("source_id", "evidence", "evidence_start", "evidence_end", "confidence", "added_in")
 
@@ -80,7 +80,7 @@ class TableSpec:
         for f in self.fields:
             if f.name == name:
                 return f
-        raise KeyError(f"{self.name} has no field {name!r}")
+        raise UnknownNameError(f"{self.name} has no field {name!r}")
 
     @property
     def csv_path(self) -> str:
@@ -114,7 +114,7 @@ class Metadata:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(self.table_names)}")
+        raise UnknownNameError(f"unknown table {name!r}; tables are: {', '.join(self.table_names)}")
 
     @property
     def table_names(self) -> list[str]:

@@ -36,13 +36,14 @@ def default_output(fmt: str) -> Path:
 
 
 def export(fmt: str, output: Path | None = None, package_dir: Path | None = None) -> list[Path]:
-    """Write the package in ``fmt``; returns the paths written. Raises ``ValueError`` for an unknown format."""
+    """Write the package in ``fmt``; returns the paths written. Raises :class:`UsageError` (a ``ValueError``) for an unknown format."""
+    from ..core.errors import UsageError
     from ..core.locate import find_package_dir, refuse_installed
 
     try:
         writer = FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown export format {fmt!r}; formats are: {', '.join(sorted(FORMATS))}") from None
+        raise UsageError(f"unknown export format {fmt!r}; formats are: {', '.join(sorted(FORMATS))}") from None
     target = refuse_installed(Path(output) if output is not None else default_output(fmt), "export")
     return writer(find_package_dir(package_dir), target)
 

@@ -223,10 +223,9 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
 
 
 def write_xlsx(package_dir: Path, output: Path) -> list[Path]:
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise ImportError("xlsx export needs openpyxl: pip install 'china-russia-diplomacy[xlsx]'") from None
+    from ..core.extras import require
+
+    require("xlsx", "export --format xlsx")  # MissingExtra: the pip line, not a ModuleNotFoundError
     meta, tables = _package(package_dir)
     from ..core.citation import release_date
 

@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import UntrustedInputError
 from ..core.metadata import column_description
 
 DEFAULT_OUTPUT = "china-russia-diplomacy.sqlite"
@@ -175,7 +176,7 @@ def write_database(package_dir: Path, target: Path) -> None:
         con.commit()
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise ValueError(f"foreign keys do not resolve in the exported database: {problems[:10]}")
+            raise UntrustedInputError(f"foreign keys do not resolve in the exported database: {problems[:10]}")
         con.execute("VACUUM")
     finally:
         con.close()

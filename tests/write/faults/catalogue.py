@@ -130,6 +130,9 @@ DEFECT_CLASSES: dict[str, str] = {
     "cache: unusable cache directory": "CRD_CACHE_DIR a file, a directory that is not writable, a full disk",
     "download: mirror that never answers": "a server on 127.0.0.1 that accepts the connection and sends nothing",
     "history: altered patch": "a line of history/1.0.0.json changed: the rebuilt file's SHA-256 differs",
+    # the command line's one error boundary (issue 26)
+    "cli: error inside a command": "a UsageError, UntrustedInputError, MissingExtra or OSError (ENOSPC, EROFS, EACCES, ENOENT) raised by a command",
+    "cli: interrupted or closed pipe": "Ctrl-C during a command; stdout closed by the reader (--json | head)",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
     "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",

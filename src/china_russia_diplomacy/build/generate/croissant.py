@@ -22,7 +22,7 @@ import hashlib
 import json
 from typing import Any
 
-from ...core.metadata import Metadata, TableSpec
+from ...core.metadata import Metadata, SchemaError, TableSpec
 
 PATH = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -84,7 +84,7 @@ def data_type(table: str, field: str, type_: str) -> str:
     try:
         return DATA_TYPES[type_]
     except KeyError:
-        raise ValueError(f"{table}.{field}: Table Schema type {type_!r} has no Croissant data type") from None
+        raise SchemaError(f"{table}.{field}: Table Schema type {type_!r} has no Croissant data type") from None
 
 
 def _field_description(f) -> str:

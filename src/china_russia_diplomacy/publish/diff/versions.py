@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ...core.errors import NotFoundError, UntrustedInputError
+
 
 @dataclass
 class Version:
@@ -70,13 +72,13 @@ def _package_root(directory: Path) -> Path:
     for candidate in (directory, *sorted(p for p in directory.iterdir() if p.is_dir())):
         if (candidate / "schemas" / "package.json").is_file() or (candidate / "datapackage.json").is_file():
             return candidate
-    raise FileNotFoundError(f"{directory}: no datapackage.json or schemas/package.json inside")
+    raise NotFoundError(f"{directory}: no datapackage.json or schemas/package.json inside")
 
 
 def _git_toplevel(start: Path) -> Path:
     out = subprocess.run(["git", "-C", str(start), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if out.returncode != 0:
-        raise FileNotFoundError(f"{start} is not inside a git repository: {out.stderr.strip()}")
+        raise NotFoundError(f"{start} is not inside a git repository: {out.stderr.strip()}")
     return Path(out.stdout.strip())
 
 
@@ -149,7 +151,7 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
     rev = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
                          capture_output=True, text=True)
     if rev.returncode != 0:
-        raise FileNotFoundError(f"{spec!r} is neither a directory, a zip archive, a registered version nor a git revision of {top}")
+        raise NotFoundError(f"{spec!r} is neither a directory, a zip archive, a registered version nor a git revision of {top}")
     archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", rev.stdout.strip()],
                              capture_output=True, check=True)
     with tempfile.TemporaryDirectory(prefix="crd-diff-") as tmp:
@@ -159,6 +161,6 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
             else:
                 for member in tf.getmembers():
                     if member.name.startswith("/") or ".." in Path(member.name).parts:
-                        raise ValueError(f"git archive of {spec}: unsafe member {member.name!r}")
+                        raise UntrustedInputError(f"git archive of {spec}: unsafe member {member.name!r}")
                 tf.extractall(tmp)
         yield _package_root(Path(tmp))
