@@ -126,12 +126,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error instead of one line (for a bug report)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    b = sub.add_parser("build", help="validate the CSVs, then write Parquet, datapackage.json and generated files")
+    b = sub.add_parser("build", help="validate the CSVs, then write Parquet, datapackage.json and generated files",
+                       description="Validate the curated CSVs, then write their Parquet twins, datapackage.json, the codebook, "
+                                   "the site, the history and every other generated file. Nothing is written unless the "
+                                   "input validates; a failed build leaves the last good files intact.")
     b.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     b.add_argument("--json", action="store_true", help="print the validation report as JSON")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="check the package (Frictionless, pandera, domain rules, files) and print one report")
+    v = sub.add_parser("validate", help="check the package (Frictionless, pandera, domain rules, files) and print one report",
+                       description="Check a data package with Frictionless, pandera and the domain rules (evidence verbatim "
+                                   "in its article, dates, codes, keys, hashes) and print one report; exit 1 when it is invalid.")
     v.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository, else the installed data)")
     v.add_argument("--json", action="store_true", help="machine-readable report")
     v.set_defaults(func=cmd_validate)

@@ -6,7 +6,8 @@ the package (same file system), where only what build wrote is checked (the desc
 hashes against the staged files, each Parquet twin read back equal to its typed table), not the
 inputs again; only then are the outputs moved into place with ``os.replace``, unchanged files left
 untouched. If anything fails before that point the package directory is not touched at all; if moving
-fails half-way, the files already replaced are restored from the staging backup. Outputs depend only on the inputs (sorted rows, fixed
+fails half-way, the files already replaced are restored from the staging backup; a staging directory
+left by a killed build is removed by the next one. Outputs depend only on the inputs (sorted rows, fixed
 writer options, no timestamps), so two builds give byte-identical files.
 """
 
@@ -127,16 +128,47 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+STAGING_PREFIX = ".staging-"
+
+
 def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
-    """Write the outputs (only them: the inputs were validated in place) to a staging directory."""
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
+    """Write the outputs (only them: the inputs were validated in place) to a staging directory.
+
+    An ``OSError`` (a full disk, a read-only folder) names the file of the package it was writing, not
+    the staging path, which is gone by the time the user reads the message.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=package_dir))
+    except OSError as exc:
+        raise _named(exc, package_dir) from None
     try:
         for rel, data in outputs.items():
-            _write(staging / rel, data)
+            try:
+                _write(staging / rel, data)
+            except OSError as exc:
+                raise _named(exc, package_dir / rel) from None
     except BaseException:  # a full disk while staging must not leave a half-written .staging-* behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def _named(exc: OSError, path: Path) -> OSError:
+    return exc if exc.errno is None else type(exc)(exc.errno, exc.strerror, str(path))
+
+
+def remove_leftover_staging(package_dir: Path) -> list[str]:
+    """Remove the ``.staging-*`` folders a killed build (SIGKILL, power loss) left in ``package_dir``.
+
+    Only real folders with the prefix build gives them are removed (never a symbolic link, nor what it
+    points to); returns their names. Two builds of one folder at the same time are not supported.
+    """
+    removed = []
+    for entry in sorted(Path(package_dir).glob(STAGING_PREFIX + "*")):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
 
 
 def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> list[str]:
@@ -179,6 +211,7 @@ def build(package_dir: str | Path, progress: Progress | None = None,
 
     note = progress or (lambda *_: None)
     package_dir = refuse_installed(package_dir, "build")  # pip's copy of a published version is read-only
+    remove_leftover_staging(package_dir)
     (outputs, report), tables, meta = _compute(package_dir, progress, tuple(skip))
     note("check the staged outputs", _steps() - 2, _steps())
     staging = _stage(package_dir, outputs)

@@ -261,7 +261,11 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "
-                                              "and add it to releases.json")
+                                              "and add it to releases.json",
+                              description="Pack a built, valid, committed package into dist/<name>-<version>.zip (data, "
+                                          "schemas, articles, docs, changes.json and SHA256SUMS) and register it in "
+                                          "releases.json. Refuses stale generated files, uncommitted changes and a "
+                                          "published version whose bytes would change.")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     p.add_argument("--out", type=Path, help="output directory (default: DIR/dist)")
     p.add_argument("--no-register", action="store_true",

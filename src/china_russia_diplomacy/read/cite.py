@@ -33,7 +33,9 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("cite", help="print how to cite the installed version (APA, BibTeX or CFF)")
+    p = subparsers.add_parser("cite", help="print how to cite the installed version (APA, BibTeX or CFF)",
+                              description="Print how to cite the installed data (or DIR, or a registered --version) in APA, "
+                                          "BibTeX or CFF, with its version and release date.")
     p.add_argument("--format", choices=FORMATS, default="apa", help="citation format (default: apa)")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the installed package)")
     p.add_argument("--version", dest="release", metavar="VERSION", help="cite this registered version (e.g. 1.0.0)")

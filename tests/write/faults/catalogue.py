@@ -133,9 +133,11 @@ DEFECT_CLASSES: dict[str, str] = {
     # the command line's one error boundary (issue 26)
     "cli: error inside a command": "a UsageError, UntrustedInputError, MissingExtra or OSError (ENOSPC, EROFS, EACCES, ENOENT) raised by a command",
     "cli: interrupted or closed pipe": "Ctrl-C during a command; stdout closed by the reader (--json | head)",
+    "export: a target it must not write": "export --output . in a package, another package's folder, a file as folder, a descriptor as database, a wrong DIR",
+    "export: the disk refuses the write": "ENOSPC, EROFS or EACCES at the third file (new folder and over an earlier export), a failing rename, a full disk in SQLite, prlimit --fsize",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
-    "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",
+    "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind (one line from the CLI); a killed build's .staging-* is removed by the next",
     "fault: invalid input refused by build": "build writes nothing when the input is invalid",
     "fault: non-reproducible build": "two builds, also under another time zone and locale, differ",
 }
