@@ -64,7 +64,9 @@ def _cmd_check(args) -> int:
 
 def _cmd_changelog(args) -> int:
     if args.from_json is not None:
-        print(changelog_section(json.loads(args.from_json.read_text(encoding="utf-8"))))
+        from .record import read_changes
+
+        print(changelog_section(read_changes(args.from_json)))
         return 0
     if args.old is None:
         import sys

@@ -67,6 +67,9 @@ class PackageDiff:
     tables: list[TableDiff] = field(default_factory=list)
     unretired_ids: list[str] = field(default_factory=list)
     added_in_errors: list[str] = field(default_factory=list)
+    # The folders compared, when a side was given as one (not in to_dict: changes.json stays as it was).
+    old_folder: str = ""
+    new_folder: str = ""
 
     @property
     def required_bump(self) -> str:
