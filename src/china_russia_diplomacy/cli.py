@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     Ctrl-C exits 130, a closed pipe (``--json | head``) quietly with 141 (128 + SIGPIPE, what a shell
     reports for a tool killed by it). ``--debug`` re-raises instead, for a bug report.
     """
-    from .core.errors import CRDError, describe_os_error, os_error_exit_code
+    from .core.errors import CRDError, describe_os_error, error_line, os_error_exit_code
 
     p = parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -198,13 +198,13 @@ def main(argv: list[str] | None = None) -> int:
         # A refusal: the message names what, where and the way out (MissingExtra: the pip line).
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(error_line(str(exc)), file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
         # A full disk, a read-only folder, a path that is a file: the path, the reason, the way out.
         if args.debug:
             raise
-        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
+        print(error_line(describe_os_error(exc)), file=sys.stderr)
         return os_error_exit_code(exc)
 
 

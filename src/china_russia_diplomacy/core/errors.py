@@ -99,3 +99,11 @@ def os_error_exit_code(exc: OSError) -> int:
     import errno as _errno
 
     return 2 if exc.errno in (None, _errno.ENOENT, _errno.ENOTDIR, _errno.EISDIR, _errno.EEXIST) else 1
+
+
+def error_line(message: str) -> str:
+    """``error: MESSAGE`` as the CLI prints it: one line starting with ``error:``; a message that runs
+    over several lines (the URLs a download tried, a path with a newline in it) continues on indented
+    lines, so that ``grep '^error:'`` finds one line per failure and no detail poses as another error."""
+    first, *rest = message.split("\n")
+    return "\n".join([f"error: {first}"] + [line if line[:1].isspace() else f"  {line}" for line in rest])

@@ -20,8 +20,12 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
     the files it used: ``cite(version="1.0.0")`` reads the ``CITATION.cff`` that 1.0.0's own archive
     carries (fetched like ``load(..., version="1.0.0")``).
     """
+    from ..core.errors import UsageError
+
     if format not in FORMATS:
-        raise ValueError(f"format must be one of {FORMATS}, not {format!r}")
+        raise UsageError(f"format must be one of {FORMATS}, not {format!r}")
+    if version is not None and package_dir is not None:
+        raise UsageError(f"cite either a registered version ({version}) or a package directory ({package_dir}), not both")
     if version is not None:
         from .loader import resolve_package_dir
 

@@ -98,3 +98,12 @@ def test_json_piped_into_head_ends_without_a_traceback():
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert err == "", err
+
+
+@defect("cli: error inside a command")
+def test_a_message_of_several_lines_is_one_error_line_with_indented_details(monkeypatch, capsys):
+    """A download's tried URLs, or a path holding a newline, must not print lines that look like errors."""
+    code, _, err = _run(monkeypatch, capsys, UsageError("cannot get 1.0.0:\n  http://a: refused\nDownload it yourself"))
+    assert err == "error: cannot get 1.0.0:\n  http://a: refused\n  Download it yourself\n"
+    code, _, err = _run(monkeypatch, capsys, FileNotFoundError("/tmp/a\nb: not a directory"))
+    assert err == "error: /tmp/a\n  b: not a directory\n"
