@@ -3,9 +3,9 @@
 The build and validate commands are here; every other subcommand is registered by the module that
 implements it (read side: export, browse, cite, versions, fetch; write side: diff, check-version,
 changelog-entry, release). This file only parses arguments and prints; :func:`main` is the one
-error boundary. Exit codes: 0 success; 1 invalid or untrusted data (a report or a hash said so) or a
-file system failure (full disk, read-only folder); 2 usage error (a wrong argument, path or option);
-130 interrupted (Ctrl-C); 141 output pipe closed (``| head``).
+error boundary. The exit codes are documented once, in the README ("Errors and exit codes"): each
+refusal's class carries its own (``CRDError.exit_code``), an ``OSError``'s is
+:func:`~.core.errors.os_error_exit_code`.
 """
 
 from __future__ import annotations

@@ -154,6 +154,7 @@ def _stage(package_dir: Path, outputs: dict[str, bytes]) -> Path:
 
 
 def _named(exc: OSError, path: Path) -> OSError:
+    """The same error naming ``path`` (the file the user knows) instead of a staging path."""
     return exc if exc.errno is None else type(exc)(exc.errno, exc.strerror, str(path))
 
 
@@ -186,8 +187,11 @@ def _install(package_dir: Path, staging: Path, outputs: dict[str, bytes]) -> lis
                 saved = backup / rel
                 saved.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(target, saved)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, target)
+            except OSError as exc:  # name the package's file, not the staging path about to be removed
+                raise _named(exc, target) from None
             replaced.append((target, saved))
             changed.append(rel)
     except BaseException:
