@@ -9,15 +9,18 @@ run derandomized so that the test costs the same (under a minute) on every run a
 
 from __future__ import annotations
 
+import argparse
 import csv
+import errno
 import io
 import json
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from package_edits import copy_parts
 
@@ -215,10 +218,6 @@ def _no_internet(self, address, *args):
     return _REAL_CONNECT(self, address, *args)
 
 
-import argparse  # noqa: E402
-import errno  # noqa: E402
-import socket  # noqa: E402
-
 _REAL_CONNECT = socket.socket.connect
 
 
@@ -240,8 +239,8 @@ def test_every_subcommand_with_arbitrary_arguments_ends_in_one_error_line_or_suc
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(data=st.data())
     def run(data):
-        argv = data.draw(st.builds(lambda: None).flatmap(lambda _: st.composite(lambda d: _argv(d, sub, command, paths))()),
-                         label="argv")
+        argv = _argv(data.draw, sub, command, paths)
+        note(f"argv: {argv!r}")
         out, err = io.StringIO(), io.StringIO()
         with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             mp.chdir(cli_world["cwd"])

@@ -43,24 +43,34 @@ def export(fmt: str, output: Path | None = None, package_dir: Path | None = None
     holds no built package, or a target the export must not write (see :mod:`.target`).
     """
     from ..core.errors import UsageError
-    from ..core.locate import find_package_dir, refuse_installed
+    from ..core.locate import refuse_installed
     from .target import refuse_master_copy
 
     try:
         writer = FORMATS[fmt]
     except KeyError:
         raise UsageError(f"unknown export format {fmt!r}; formats are: {', '.join(sorted(FORMATS))}") from None
-    source = find_package_dir(package_dir)
-    if not (source / DESCRIPTOR).is_file():
-        hint = f" (to write the export into {source}, pass --output {source})" if package_dir is not None else ""
-        raise UsageError(f"export refused: {source} holds no data package (no {DESCRIPTOR}); DIR is the package to "
-                         f"export, or none for the installed data{hint}")
+    source = built_package(package_dir, "export")
     target = refuse_installed(Path(output) if output is not None else default_output(fmt), "export")
     refuse_master_copy(target, source, fmt)
     return writer(source, target)
 
 
 DESCRIPTOR = "datapackage.json"
+
+
+def built_package(package_dir: Path | None, command: str) -> Path:
+    """The package DIR names (or the default one), refused in one line when it holds no built package:
+    ``export --format csv /tmp`` meant /tmp as the output, and deserves to be told so."""
+    from ..core.errors import UsageError
+    from ..core.locate import find_package_dir
+
+    source = find_package_dir(package_dir)
+    if not (source / DESCRIPTOR).is_file():
+        hint = f" (to write the export into {source}, pass --output {source})" if package_dir is not None and command == "export" else ""
+        raise UsageError(f"{command} refused: {source} holds no data package (no {DESCRIPTOR}); DIR is the package to "
+                         f"{command}, or none for the installed data{hint}")
+    return source
 
 
 def cmd_export(args: argparse.Namespace) -> int:
