@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         p.print_help(sys.stderr)
         return 2
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a reader gone before the last buffered line: caught here, not at exit
+        return code
     except KeyboardInterrupt:
         if args.debug:
             raise

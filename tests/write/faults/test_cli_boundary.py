@@ -107,3 +107,15 @@ def test_a_message_of_several_lines_is_one_error_line_with_indented_details(monk
     assert err == "error: cannot get 1.0.0:\n  http://a: refused\n  Download it yourself\n"
     code, _, err = _run(monkeypatch, capsys, FileNotFoundError("/tmp/a\nb: not a directory"))
     assert err == "error: /tmp/a\n  b: not a directory\n"
+
+
+@defect("cli: interrupted or closed pipe")
+def test_a_reader_gone_before_the_last_buffered_line_is_quiet_too():
+    """The output fits in stdout's buffer, so the closed pipe shows only at the final flush."""
+    code = ("import sys, time; from china_russia_diplomacy import cli; "
+            "cli.cmd_validate = lambda a: (time.sleep(1), print('short'), 0)[2]; "
+            "sys.exit(cli.main(['validate']))")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # gone before anything was written
+    err = proc.stderr.read().decode()
+    assert (proc.wait(timeout=60), err) == (141, "")
