@@ -2,14 +2,17 @@
 
 The build and validate commands are here; every other subcommand is registered by the module that
 implements it (read side: export, browse, cite, versions, fetch; write side: diff, check-version,
-changelog-entry, release). This file only parses arguments and prints. Exit codes:
-0 success, 1 invalid data (a report was printed), 2 usage error.
+changelog-entry, release). This file only parses arguments and prints; :func:`main` is the one
+error boundary. The exit codes are documented once, in the README ("Errors and exit codes"): each
+refusal's class carries its own (``CRDError.exit_code``), an ``OSError``'s is
+:func:`~.core.errors.os_error_exit_code`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Callable
@@ -120,14 +123,20 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="china-russia-diplomacy", description=DESCRIPTION,
                                 epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version="%(prog)s")  # replaced lazily in main()
+    p.add_argument("--debug", action="store_true", help="show the full traceback of an error instead of one line (for a bug report)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    b = sub.add_parser("build", help="validate the CSVs, then write Parquet, datapackage.json and generated files")
+    b = sub.add_parser("build", help="validate the CSVs, then write Parquet, datapackage.json and generated files",
+                       description="Validate the curated CSVs, then write their Parquet twins, datapackage.json, the codebook, "
+                                   "the site, the history and every other generated file. Nothing is written unless the "
+                                   "input validates; a failed build leaves the last good files intact.")
     b.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     b.add_argument("--json", action="store_true", help="print the validation report as JSON")
     b.set_defaults(func=cmd_build)
 
-    v = sub.add_parser("validate", help="check the package (Frictionless, pandera, domain rules, files) and print one report")
+    v = sub.add_parser("validate", help="check the package (Frictionless, pandera, domain rules, files) and print one report",
+                       description="Check a data package with Frictionless, pandera and the domain rules (evidence verbatim "
+                                   "in its article, dates, codes, keys, hashes) and print one report; exit 1 when it is invalid.")
     v.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository, else the installed data)")
     v.add_argument("--json", action="store_true", help="machine-readable report")
     v.set_defaults(func=cmd_validate)
@@ -152,8 +161,14 @@ def _extensions():
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .core.locate import InstalledPackageError
-    from .core.registry import VersionError
+    """Run one command; the package's one error boundary.
+
+    Every refusal is a :class:`~.core.errors.CRDError` (its class gives the exit code), every file
+    system failure an ``OSError``: both end in one ``error:`` line on stderr, never a traceback.
+    Ctrl-C exits 130, a closed pipe (``--json | head``) quietly with 141 (128 + SIGPIPE, what a shell
+    reports for a tool killed by it). ``--debug`` re-raises instead, for a bug report.
+    """
+    from .core.errors import CRDError, describe_os_error, error_line, os_error_exit_code
 
     p = parser()
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -168,23 +183,42 @@ def main(argv: list[str] | None = None) -> int:
         p.print_help(sys.stderr)
         return 2
     try:
-        return args.func(args)
-    except InstalledPackageError as exc:
-        # A writer pointed at pip's copy of the data: refused before anything was written.
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except VersionError as exc:
-        # A version that is unknown, unreachable or fails its hash: the message names the way out.
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except ImportError as exc:
-        # An optional extra is missing (matplotlib for build, duckdb, datasette, openpyxl): the
-        # message names the pip command; a traceback would bury it.
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        code = args.func(args)
+        sys.stdout.flush()  # a reader gone before the last buffered line: caught here, not at exit
+        return code
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        if args.debug:
+            raise
+        _silence_stdout()
+        return 141
+    except CRDError as exc:
+        # A refusal: the message names what, where and the way out (MissingExtra: the pip line).
+        if args.debug:
+            raise
+        print(error_line(str(exc)), file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        # A full disk, a read-only folder, a path that is a file: the path, the reason, the way out.
+        if args.debug:
+            raise
+        print(error_line(describe_os_error(exc)), file=sys.stderr)
+        return os_error_exit_code(exc)
+
+
+def _silence_stdout() -> None:
+    """After a reader closed the pipe: point stdout at devnull, so that the interpreter's final flush
+    does not raise a second BrokenPipeError (the fix the Python docs give for SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout replaced by something without a file descriptor
+        pass
 
 
 if __name__ == "__main__":

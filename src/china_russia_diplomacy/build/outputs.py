@@ -152,12 +152,24 @@ class Outputs(Mapping):
         raise NotImplementedError
 
 
-class StagedOutputs(Outputs):
-    """Files written straight into the staging directory ``root`` (build's case)."""
+def named_os_error(exc: OSError, path: Path) -> OSError:
+    """The same error naming ``path`` (the file the user knows) instead of a staging path."""
+    return exc if exc.errno is None else type(exc)(exc.errno, exc.strerror, str(path))
 
-    def __init__(self, root: Path) -> None:
+
+def _open_for_writing(path: Path):
+    """The one place a staged file is opened (a test makes it fail as a full disk would)."""
+    return open(path, "wb", buffering=0)
+
+
+class StagedOutputs(Outputs):
+    """Files written straight into the staging directory ``root`` (build's case). An ``OSError`` while
+    writing one names the file as ``shown_as / relpath`` (the package's file), not the staging path."""
+
+    def __init__(self, root: Path, shown_as: Path | None = None) -> None:
         super().__init__()
         self.root = Path(root)
+        self.shown_as = Path(shown_as) if shown_as is not None else self.root
 
     def path(self, relpath: str) -> Path:
         return self.root / relpath
@@ -165,12 +177,15 @@ class StagedOutputs(Outputs):
     @contextmanager
     def _target(self, relpath: str):
         path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            with open(path, "wb", buffering=0) as raw:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with _open_for_writing(path) as raw:
                 yield raw
-        except BaseException:
+        except OSError as exc:
             path.unlink(missing_ok=True)  # a half-written file is not an output
+            raise named_os_error(exc, self.shown_as / relpath) from None
+        except BaseException:
+            path.unlink(missing_ok=True)
             raise
 
     def _read(self, relpath: str) -> bytes:
@@ -201,4 +216,4 @@ def write_all(outputs: Outputs, files: Mapping[str, Data] | None) -> None:
         outputs.write(relpath, data)
 
 
-__all__ = ["Data", "HashingWriter", "Outputs", "StagedOutputs", "MemoryOutputs", "write_all"]
+__all__ = ["Data", "HashingWriter", "Outputs", "StagedOutputs", "MemoryOutputs", "named_os_error", "write_all"]

@@ -8,7 +8,9 @@ against the staged files, each Parquet twin read back equal to its typed table),
 only then are the outputs moved into place with ``os.replace``, unchanged files left untouched. If
 anything fails before that point the package directory is not touched at all (the staging directory
 is removed); if moving fails half-way, the files already replaced are restored from the staging
-backup. Outputs depend only on the inputs (sorted rows, fixed writer options, no timestamps), so two
+backup; a staging directory left by a killed build is removed by the next one. An ``OSError`` (a full
+disk, a read-only folder) names the package's file it was writing, never the staging path, which is
+gone by the time the user reads the message. Outputs depend only on the inputs (sorted rows, fixed writer options, no timestamps), so two
 builds give byte-identical files.
 """
 
@@ -25,6 +27,7 @@ from typing import Callable
 
 import pyarrow as pa
 
+from ..core.errors import UsageError
 from ..core.extras import require
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
@@ -32,7 +35,7 @@ from ..core.parquet_io import write_parquet
 from .descriptor import FileDigest, build_descriptor, dumps
 from ..validation import Finding, Report, ValidationError, check_inputs, check_outputs
 from .generate import GENERATORS, Generator
-from .outputs import Data, HashingWriter, MemoryOutputs, Outputs, StagedOutputs, write_all
+from .outputs import Data, HashingWriter, MemoryOutputs, Outputs, StagedOutputs, named_os_error, write_all
 
 
 @dataclass
@@ -116,7 +119,7 @@ def _compute(package_dir: Path, outputs: Outputs, progress: Progress | None, ski
     require("validate", "build")  # the inputs are validated first; the timeline says itself that it needs matplotlib
     unknown = set(skip) - set(GENERATOR_NAMES)
     if unknown:
-        raise ValueError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
+        raise UsageError(f"unknown generator(s) to skip: {', '.join(sorted(unknown))}")
     note = progress or (lambda *_: None)
     package_dir = Path(package_dir).resolve()
     note("read and check the CSVs", 0, _steps())
@@ -144,9 +147,29 @@ def _compute(package_dir: Path, outputs: Outputs, progress: Progress | None, ski
 INPUT_DIRS = ("data", "schemas", "sources")
 
 
+STAGING_PREFIX = ".staging-"
+
+
 def _staging_dir(package_dir: Path) -> Path:
     """A fresh staging directory inside the package (same file system, so installing is a rename)."""
-    return Path(tempfile.mkdtemp(prefix=".staging-", dir=package_dir))
+    try:
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=package_dir))
+    except OSError as exc:
+        raise named_os_error(exc, package_dir) from None
+
+
+def remove_leftover_staging(package_dir: Path) -> list[str]:
+    """Remove the ``.staging-*`` folders a killed build (SIGKILL, power loss) left in ``package_dir``.
+
+    Only real folders with the prefix build gives them are removed (never a symbolic link, nor what it
+    points to); returns their names. Two builds of one folder at the same time are not supported.
+    """
+    removed = []
+    for entry in sorted(Path(package_dir).glob(STAGING_PREFIX + "*")):
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry.name)
+    return removed
 
 
 def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
@@ -167,8 +190,11 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
                 saved = backup / rel
                 saved.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(target, saved)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / rel, target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staging / rel, target)
+            except OSError as exc:  # name the package's file, not the staging path about to be removed
+                raise named_os_error(exc, target) from None
             replaced.append((target, saved))
             changed.append(rel)
     except BaseException:
@@ -192,9 +218,10 @@ def build(package_dir: str | Path, progress: Progress | None = None,
 
     note = progress or (lambda *_: None)
     package_dir = refuse_installed(package_dir, "build")  # pip's copy of a published version is read-only
+    remove_leftover_staging(package_dir)
     staging = _staging_dir(package_dir)
     try:  # whatever fails from here on (invalid input, a generator, a full disk), the staging dir goes
-        outputs = StagedOutputs(staging)
+        outputs = StagedOutputs(staging, shown_as=package_dir)
         report, tables, meta = _compute(package_dir, outputs, progress, tuple(skip))
         note("check the staged outputs", _steps() - 2, _steps())
         report.extend(check_outputs(package_dir, staging, json.loads(outputs["datapackage.json"]), tables, meta))

@@ -24,6 +24,8 @@ import shutil
 from pathlib import Path
 from typing import Iterable
 
+from ..core.errors import UsageError
+
 # Tables replicated per copy; the others (sources, participants) are copied once.
 REPLICATED = ("events", "event_mentions", "event_participants", "quotes", "agreements", "discrepancies")
 # The tables whose rows count towards N (the measure of size).
@@ -117,7 +119,7 @@ def write_copy(source_dir: str | Path, target_dir: str | Path, rows: int, *, id_
     copies = copies_for(rows, source_dir)
     base = id_stride or _id_base(source_dir)
     if base < _id_base(source_dir):
-        raise ValueError(f"id_stride {base} would reuse real IDs; use at least {_id_base(source_dir)}")
+        raise UsageError(f"id_stride {base} would reuse real IDs; use at least {_id_base(source_dir)}")
     (target_dir / "data").mkdir()
     counts = {}
     for path in sorted((source_dir / "data").glob("*.csv")):

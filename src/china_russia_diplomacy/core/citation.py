@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from .metadata import Metadata, load_metadata, metadata_from_descriptor
+from .metadata import Metadata, SchemaError, load_metadata, metadata_from_descriptor
 
 CFF_VERSION = "1.2.0"
 FORMATS = ("apa", "bibtex", "cff")
@@ -88,7 +88,7 @@ def bare_doi(doi: str) -> str:
 def license_name(meta: Metadata) -> str:
     licenses = meta.package.get("licenses") or []
     if not licenses:
-        raise ValueError("schemas/package.json has no licenses; a citable dataset needs one")
+        raise SchemaError("schemas/package.json has no licenses; a citable dataset needs one")
     return licenses[0]["name"]
 
 

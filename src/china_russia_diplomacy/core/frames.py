@@ -29,7 +29,7 @@ from typing import Literal
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .errors import CRDError
+from .errors import CRDError, UsageError
 
 OutOfRange = Literal["raise", "null"]
 
@@ -134,7 +134,7 @@ def to_pandas(table: pa.Table, *, out_of_range_dates: OutOfRange = "raise"):
     import pandas as pd
 
     if out_of_range_dates not in ("raise", "null"):
-        raise ValueError(f"out_of_range_dates must be 'raise' or 'null', not {out_of_range_dates!r}")
+        raise UsageError(f"out_of_range_dates must be 'raise' or 'null', not {out_of_range_dates!r}")
     data = {}
     for field, col in zip(table.schema, table.columns):
         values = _column(field, col, out_of_range_dates)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CRDError
+from .errors import CRDError, UnknownNameError
 
 PROVENANCE_FIELDS = ("source_id", "evidence", "evidence_start", "evidence_end", "confidence", "added_in")
 
@@ -80,7 +80,7 @@ class TableSpec:
         for f in self.fields:
             if f.name == name:
                 return f
-        raise KeyError(f"{self.name} has no field {name!r}")
+        raise UnknownNameError(f"{self.name} has no field {name!r}")
 
     @property
     def csv_path(self) -> str:
@@ -114,7 +114,7 @@ class Metadata:
         for t in self.tables:
             if t.name == name:
                 return t
-        raise KeyError(f"unknown table {name!r}; tables are: {', '.join(self.table_names)}")
+        raise UnknownNameError(f"unknown table {name!r}; tables are: {', '.join(self.table_names)}")
 
     @property
     def table_names(self) -> list[str]:
@@ -164,7 +164,15 @@ def read_metadata(package_dir: Path) -> Metadata:
 
 
 def metadata_from_descriptor(descriptor: dict[str, Any]) -> Metadata:
-    """Rebuild :class:`Metadata` from a built ``datapackage.json``."""
+    """Rebuild :class:`Metadata` from a built ``datapackage.json``.
+
+    The descriptor is handed-over input (an unpacked download, a CSV export someone edited): one
+    without a name, a version or tables with schemas is a :class:`SchemaError` saying what is
+    missing, not a ``KeyError`` later, wherever ``meta.version`` is first read.
+    """
+    problem = _descriptor_problem(descriptor)
+    if problem:
+        raise SchemaError(f"datapackage.json {problem}")
     package = {k: v for k, v in descriptor.items() if k != "resources"}
     package["resources"] = [
         {"name": r["name"], "title": r.get("title", ""), "description": r.get("description", "")}
@@ -175,6 +183,24 @@ def metadata_from_descriptor(descriptor: dict[str, Any]) -> Metadata:
         for r in descriptor.get("resources", [])
     )
     return Metadata(package, tables)
+
+
+def _descriptor_problem(descriptor: Any) -> str | None:
+    if not isinstance(descriptor, dict):
+        return "is not a JSON object"
+    for key in ("name", "version"):
+        if not isinstance(descriptor.get(key), str) or not descriptor[key]:
+            return f"has no {key!r} (a non-empty string)"
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list) or not resources:
+        return "lists no resources"
+    for i, r in enumerate(resources):
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not isinstance(r.get("schema"), dict):
+            return f"resource {i} has no name and inline schema"
+        if not isinstance(r["schema"].get("fields", []), list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str)
+                                                                         for f in r["schema"].get("fields", [])):
+            return f"resource {r['name']!r}: schema.fields is not a list of fields with names"
+    return None
 
 
 def load_metadata(package_dir: Path) -> Metadata:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CRDError
+from .errors import CRDError, UntrustedInputError, UsageError
 
 REGISTRY_FILE = "releases.json"
 SEMVER = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
@@ -53,7 +53,7 @@ class VersionError(CRDError, RuntimeError):
 def version_key(version: str) -> tuple[int, int, int]:
     """Sort key of a MAJOR.MINOR.PATCH version (a registry holds only plain semantic versions)."""
     if not SEMVER.match(version):
-        raise ValueError(f"{version!r} is not a version MAJOR.MINOR.PATCH")
+        raise UsageError(f"{version!r} is not a version MAJOR.MINOR.PATCH")
     major, minor, patch = version.split(".")
     return int(major), int(minor), int(patch)
 
@@ -189,6 +189,6 @@ def release_from_archive(archive: str | Path, *, version: str, date: str, commit
         prefix = zf.namelist()[0].split("/", 1)[0]
         descriptor = json.loads(zf.read(f"{prefix}/datapackage.json"))
         if descriptor.get("version") != version:
-            raise ValueError(f"{archive.name} holds version {descriptor.get('version')}, not {version}")
+            raise UntrustedInputError(f"{archive.name} holds version {descriptor.get('version')}, not {version}")
         files = {rel: hashlib.sha256(zf.read(f"{prefix}/{rel}")).hexdigest() for rel in checked_files(descriptor)}
     return Release(version, date, commit, archive.name, archive.stat().st_size, sha256_file(archive), files, tuple(urls))

@@ -10,7 +10,6 @@ package as it is now. Datasette is an optional dependency: ``pip install "china-
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import signal
 import subprocess
 import sys
@@ -30,13 +29,12 @@ def datasette_command(database: Path, metadata: Path, host: str, port: int, open
 
 
 def cmd_browse(args: argparse.Namespace) -> int:
-    from ..core.locate import find_package_dir
+    from ..core.extras import require
+    from .export import built_package
     from .sqlite_export import write
 
-    if importlib.util.find_spec("datasette") is None:
-        print('error: browse needs Datasette: pip install "china-russia-diplomacy[browse]"', file=sys.stderr)
-        return 2
-    package_dir = find_package_dir(args.dir)
+    require("browse", "browse")  # MissingExtra: one line with the pip command
+    package_dir = built_package(args.dir, "browse")
     with tempfile.TemporaryDirectory(prefix="china-russia-diplomacy-browse-") as tmp:
         database, metadata = write(package_dir, Path(tmp) / f"{DATABASE_NAME}.sqlite")
         print(f"serving {package_dir} at http://{args.host}:{args.port}/{DATABASE_NAME} (Ctrl-C to stop)", flush=True)

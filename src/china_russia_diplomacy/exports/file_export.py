@@ -21,17 +21,17 @@ for an installed wheel, which ships no ``docs/``), and the attribution CC-BY-4.0
   file rather than JSON Lines because the tables are small and the tools journalists and web
   developers use (``fetch().json()``, jq, spreadsheets' JSON import) read an array directly.
 
-Writers read the built package (Parquet and schemas) and write into a temporary directory next to
-the output, then move each file into place, so an interrupted export leaves no half-written file.
+``xlsx`` given ``-o NAME.xlsx`` (or an existing workbook) writes that one file instead of a folder.
+
+Writers read the built package (Parquet and schemas) and write through :mod:`.target`: staged beside
+the output and moved into place at the end, never into a package the export did not write, so an
+interrupted or refused export leaves no half-written file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -85,23 +85,11 @@ def _release_date(package_dir: Path, version: str) -> str | None:
     return registered.date if registered is not None else release_date(package_dir, version)
 
 
-def _write_dir(output: Path, files: dict[str, bytes]) -> list[Path]:
-    """Write ``files`` (name -> bytes) into ``output`` via a staging directory on the same file system."""
-    output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".export-", dir=output))
-    written = []
-    try:
-        for name, data in files.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            (staging / name).write_bytes(data)
-        for name in files:
-            (output / name).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / name, output / name)
-            written.append(output / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+def _write_dir(output: Path, files: dict[str, bytes], fmt: str) -> list[Path]:
+    """Write ``files`` (name -> bytes) into folder ``output``, staged beside it (see :mod:`.target`)."""
+    from .target import write_folder
+
+    return write_folder(Path(output), files, fmt)
 
 
 DESCRIPTOR = "datapackage.json"
@@ -135,7 +123,7 @@ def write_csv(package_dir: Path, output: Path) -> list[Path]:
     files[DESCRIPTOR] = _descriptor_without_twins(package_dir, files)
     files[CODEBOOK_NAME] = _codebook(meta, tables)
     files.update(_attribution(package_dir))
-    return _write_dir(output, files)
+    return _write_dir(output, files, "csv")
 
 
 def write_parquet(package_dir: Path, output: Path) -> list[Path]:
@@ -143,7 +131,7 @@ def write_parquet(package_dir: Path, output: Path) -> list[Path]:
     files = {f"{s.name}.parquet": (package_dir / s.parquet_path).read_bytes() for s in meta.tables}
     files[CODEBOOK_NAME] = _codebook(meta, tables)
     files.update(_attribution(package_dir))
-    return _write_dir(output, files)
+    return _write_dir(output, files, "parquet")
 
 
 def _json_value(value: Any) -> Any:
@@ -165,7 +153,7 @@ def write_json(package_dir: Path, output: Path) -> list[Path]:
         files[f"{spec.name}.json"] = (text + "\n").encode("utf-8")
     files[CODEBOOK_NAME] = _codebook(meta, tables)
     files.update(_attribution(package_dir))
-    return _write_dir(output, files)
+    return _write_dir(output, files, "json")
 
 
 def _text_cell(ws, row: int, col: int, value: str):
@@ -262,14 +250,24 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
 
 
 def write_xlsx(package_dir: Path, output: Path) -> list[Path]:
-    try:
-        import openpyxl  # noqa: F401
-    except ImportError:
-        raise ImportError("xlsx export needs openpyxl: pip install 'china-russia-diplomacy[xlsx]'") from None
+    from ..core.extras import require
+
+    require("xlsx", "export --format xlsx")  # MissingExtra: the pip line, not a ModuleNotFoundError
     meta, tables = _package(package_dir)
     released = _release_date(package_dir, meta.version)  # cite with the release year, as CITATION.cff does
-    return _write_dir(output, {XLSX_NAME: workbook_bytes(meta, tables, released), CODEBOOK_NAME: _codebook(meta, tables),
-                               **_attribution(package_dir)})
+    workbook = workbook_bytes(meta, tables, released)
+    if names_a_workbook(output):  # -o x.xlsx: that file (its README sheet carries the codebook)
+        from .target import write_file
+
+        return [write_file(Path(output), workbook, "xlsx")]
+    return _write_dir(output, {XLSX_NAME: workbook, CODEBOOK_NAME: _codebook(meta, tables),
+                               **_attribution(package_dir)}, "xlsx")
+
+
+def names_a_workbook(output: Path) -> bool:
+    """``-o`` names the workbook file itself (``x.xlsx``, or an existing file), not a folder for it."""
+    output = Path(output)
+    return output.suffix.lower() == ".xlsx" and not output.is_dir() or output.is_file()
 
 
 WRITERS: dict[str, Callable[[Path, Path], list[Path]]] = {

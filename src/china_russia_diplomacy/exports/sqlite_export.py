@@ -16,19 +16,21 @@ searchable, linkable web page with no code. Everything is derived from the Table
   columns.
 
 The database is written to a temporary file next to the output and moved into place, so an
-interrupted export never leaves a half-written file behind. Rows go in the package's order and nothing
+interrupted export never leaves a half-written file behind; an existing file that is not a SQLite
+database is never overwritten, and ``-o`` naming a folder writes :data:`DEFAULT_OUTPUT` into it. Rows go in the package's order and nothing
 depends on the clock, so re-running the export gives the same content.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import UntrustedInputError
 from ..core.metadata import column_description
 
 DEFAULT_OUTPUT = "china-russia-diplomacy.sqlite"
@@ -176,7 +178,7 @@ def write_database(package_dir: Path, target: Path) -> None:
         con.commit()
         problems = con.execute("PRAGMA foreign_key_check").fetchall()
         if problems:
-            raise ValueError(f"foreign keys do not resolve in the exported database: {problems[:10]}")
+            raise UntrustedInputError(f"foreign keys do not resolve in the exported database: {problems[:10]}")
         con.execute("VACUUM")
     finally:
         con.close()
@@ -188,21 +190,23 @@ def metadata_path(output: Path) -> Path:
 
 
 def write(package_dir: Path, output: Path) -> list[Path]:
-    """Export writer: the database at ``output`` and its Datasette metadata beside it."""
+    """Export writer: the database at ``output`` (or ``output/`` :data:`DEFAULT_OUTPUT` when it is a
+    folder) and its Datasette metadata beside it, each written beside its target and moved into place."""
     from ..core.metadata import load_metadata
+    from .target import check_file, single_file_target, temp_beside, write_file
 
-    output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    os.unlink(tmp)  # sqlite3 must create the file itself
+    output = single_file_target(Path(output), DEFAULT_OUTPUT)
+    check_file(output, "sqlite")
+    tmp = temp_beside(output)
     try:
-        write_database(Path(package_dir), Path(tmp))
+        try:
+            write_database(Path(package_dir), tmp)
+        except sqlite3.Error as exc:  # "database or disk is full", "attempt to write a readonly database"
+            code = errno.ENOSPC if "full" in str(exc) else errno.EROFS if "readonly" in str(exc) else errno.EIO
+            raise OSError(code, os.strerror(code), str(output)) from None
         os.replace(tmp, output)
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    meta_file = metadata_path(output)
+        tmp.unlink(missing_ok=True)
     document = datasette_metadata(load_metadata(Path(package_dir)), output.stem)
-    meta_file.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    meta_file = write_file(metadata_path(output), (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), None)
     return [output, meta_file]

@@ -29,6 +29,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from ..core.errors import NotFoundError, RefusedError
 from ..core.files import not_regular
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -56,7 +57,7 @@ def release_files(package_dir: Path, meta) -> list[str]:
     """Relative paths of every file the archive carries (before SHA256SUMS), sorted."""
     missing = [rel for rel in REQUIRED if not (package_dir / rel).is_file()]
     if missing:
-        raise FileNotFoundError(f"cannot release: missing {', '.join(missing)} in {package_dir}; run build")
+        raise NotFoundError(f"cannot release: missing {', '.join(missing)} in {package_dir}; run build")
     files = {rel for rel in TOP_FILES if (package_dir / rel).is_file()}
     for t in meta.tables:
         files.update({t.csv_path, t.parquet_path})
@@ -76,7 +77,7 @@ def release_files(package_dir: Path, meta) -> list[str]:
     for rel in files:
         problem = not_regular(package_dir / rel, package_dir)
         if problem:
-            raise FileNotFoundError(f"cannot release: {rel} is {problem}; run build")
+            raise NotFoundError(f"cannot release: {rel} is {problem}; run build")
     return sorted(files)
 
 
@@ -122,7 +123,7 @@ def check_ready(package_dir: Path) -> None:
     stale = sorted(rel for rel, data in outputs.items() if rel in packed and not rel.startswith("site/")
                    and (not (package_dir / rel).is_file() or (package_dir / rel).read_bytes() != data))
     if stale:
-        raise RuntimeError(f"cannot release: generated files are stale ({', '.join(stale)}); run `china-russia-diplomacy build`")
+        raise RefusedError(f"cannot release: generated files are stale ({', '.join(stale)}); run `china-russia-diplomacy build`")
     report = validate_package(package_dir)
     if not report.valid:
         raise ValidationError(report)
@@ -145,7 +146,7 @@ def changes_record(package_dir: Path, version: str, previous: str | Path | None 
     try:
         return diff(previous, package_dir, repo=package_dir).to_dict()
     except (FileNotFoundError, OSError, ValueError, LookupError, RuntimeError) as exc:
-        raise RuntimeError(f"cannot compute changes.json against the previous version {previous}: {exc}") from None
+        raise RefusedError(f"cannot compute changes.json against the previous version {previous}: {exc}") from None
 
 
 def release_contents(package_dir: str | Path, *, check: bool = True,
@@ -165,7 +166,7 @@ def release_contents(package_dir: str | Path, *, check: bool = True,
     record = changes_record(package_dir, meta.version, previous)
     if record is not None:
         if check and record["problems"]:
-            raise RuntimeError("cannot release: " + "; ".join(record["problems"]) + " (see `china-russia-diplomacy check-version`)")
+            raise RefusedError("cannot release: " + "; ".join(record["problems"]) + " (see `china-russia-diplomacy check-version`)")
         contents["changes.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
     _localize_links(contents, meta, package_dir)
     if check:
@@ -228,7 +229,7 @@ def _refuse_a_different_published_archive(package_dir: Path, archive: str, data:
         return
     digest = hashlib.sha256(data).hexdigest()
     if digest != published.sha256:
-        raise RuntimeError(
+        raise RefusedError(
             f"cannot release: {version} is already published ({published.archive}, SHA-256 {published.sha256}) and "
             f"this tree packs different bytes (SHA-256 {digest}); nothing was written. A published version never "
             f"changes: bump the version in schemas/package.json (see check-version {version})")
@@ -243,24 +244,24 @@ def _git(package_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 def release_commit(package_dir: Path) -> str:
     """The commit an archive built from ``package_dir`` can be rebuilt from: HEAD, when nothing the archive
-    carries differs from it. Raises ``RuntimeError`` otherwise (a registered commit must rebuild the archive)."""
+    carries differs from it. Raises :class:`RefusedError` (a ``RuntimeError``) otherwise (a registered commit must rebuild the archive)."""
     from ..core.metadata import read_metadata
     from ..core.registry import REGISTRY_FILE, parse_registry, read_registry
 
     head = _git(package_dir, "rev-parse", "--verify", "HEAD")
     if head.returncode != 0:
-        raise RuntimeError(f"{package_dir} is not a git checkout with a commit; the registry records the commit "
+        raise RefusedError(f"{package_dir} is not a git checkout with a commit; the registry records the commit "
                            "a release is built from (use --no-register to only write the archive)")
     files = [rel for rel in release_files(package_dir, read_metadata(package_dir))]
     dirty = _git(package_dir, "status", "--porcelain", "--", *files)
     if dirty.returncode != 0 or dirty.stdout.strip():
-        raise RuntimeError("uncommitted changes in files the archive carries; commit them first:\n" + dirty.stdout.rstrip())
+        raise RefusedError("uncommitted changes in files the archive carries; commit them first:\n" + dirty.stdout.rstrip())
     version = read_metadata(package_dir).version
     _require_dated(package_dir, version)
     committed = _git(package_dir, "show", f"HEAD:{REGISTRY_FILE}")
     committed_before = parse_registry(committed.stdout).before(version) if committed.returncode == 0 else None
     if (package_dir / REGISTRY_FILE).is_file() and committed_before != read_registry(package_dir).before(version):
-        raise RuntimeError(f"{REGISTRY_FILE} has uncommitted changes to earlier versions; commit them first")
+        raise RefusedError(f"{REGISTRY_FILE} has uncommitted changes to earlier versions; commit them first")
     return head.stdout.strip()
 
 
@@ -270,7 +271,7 @@ def _require_dated(package_dir: Path, version: str) -> str:
 
     date = release_date(package_dir, version)
     if not date:
-        raise RuntimeError(f"CHANGELOG.md has no dated entry for {version}; date it (## [{version}] - YYYY-MM-DD) "
+        raise RefusedError(f"CHANGELOG.md has no dated entry for {version}; date it (## [{version}] - YYYY-MM-DD) "
                            "and rebuild before releasing")
     return date
 
@@ -294,7 +295,7 @@ def register_release(package_dir: str | Path, archive: str | Path, commit: str) 
     if known is not None:
         if known.sha256 == entry.sha256:
             return meta.version, False
-        raise RuntimeError(f"{meta.version} is already registered with archive SHA-256 {known.sha256}, but this build gives "
+        raise RefusedError(f"{meta.version} is already registered with archive SHA-256 {known.sha256}, but this build gives "
                            f"{entry.sha256}; a published version never changes: bump the version")
     write_registry(package_dir, registry.with_release(entry))
     return meta.version, True
@@ -377,7 +378,11 @@ def register(subparsers) -> None:
     c.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     c.set_defaults(func=_cmd_publish_check)
     p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "
-                                              "and add it to releases.json")
+                                              "and add it to releases.json",
+                              description="Pack a built, valid, committed package into dist/<name>-<version>.zip (data, "
+                                          "schemas, articles, docs, changes.json and SHA256SUMS) and register it in "
+                                          "releases.json. Refuses stale generated files, uncommitted changes and a "
+                                          "published version whose bytes would change.")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     p.add_argument("--out", type=Path, help="output directory (default: DIR/dist)")
     p.add_argument("--no-register", action="store_true",

@@ -29,10 +29,12 @@ def cite(format: Format = "apa", package_dir: str | Path | None = None, *, versi
     ``datapackage.json`` is cited as ``<version>+modified`` (with the one warning ``load`` gives), never
     as the published version.
     """
-    if format not in FORMATS:
-        from ..core.errors import UsageError
+    from ..core.errors import UsageError
 
+    if format not in FORMATS:
         raise UsageError(f"format must be one of {FORMATS}, not {format!r}")
+    if version is not None and package_dir is not None:
+        raise UsageError(f"cite either a registered version ({version}) or a package directory ({package_dir}), not both")
     if version is not None:
         from .loader import resolve_package_dir
         from .version_store import installed_version, normalise_version
@@ -70,7 +72,9 @@ def registered_record(base: Path, version: str) -> dict[str, Any]:
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("cite", help="print how to cite the installed version (APA, BibTeX or CFF)")
+    p = subparsers.add_parser("cite", help="print how to cite the installed version (APA, BibTeX or CFF)",
+                              description="Print how to cite the installed data (or DIR, or a registered --version) in APA, "
+                                          "BibTeX or CFF, with its version and release date.")
     p.add_argument("--format", choices=FORMATS, default="apa", help="citation format (default: apa)")
     p.add_argument("dir", nargs="?", type=Path, help="package directory (default: the installed package)")
     p.add_argument("--version", dest="release", metavar="VERSION", help="cite this registered version (e.g. 1.0.0)")

@@ -294,11 +294,15 @@ def unpacked_archive(path: str | os.PathLike[str]) -> Path:
 
 
 def register(subparsers) -> None:
-    v = subparsers.add_parser("versions", help="list the registered versions and where each can be had from (installed, cache, URLs)")
+    v = subparsers.add_parser("versions", help="list the registered versions and where each can be had from (installed, cache, URLs)",
+                              description="List every registered version with its date and where it can be had from: "
+                                          "installed, in the local cache, or the URLs its archive is downloaded from.")
     v.add_argument("--json", action="store_true", help="machine-readable output")
     v.set_defaults(func=_cmd_versions)
 
-    f = subparsers.add_parser("fetch", help="download, verify and cache a registered version for offline use")
+    f = subparsers.add_parser("fetch", help="download, verify and cache a registered version for offline use",
+                              description="Download a registered version's archive (or take it from --from), check it "
+                                          "against the SHA-256 in releases.json and cache it, so load(version=...) works offline.")
     f.add_argument("version", help="a registered version, e.g. 1.0.0")
     f.add_argument("--from", dest="source", metavar="PATH_OR_URL",
                    help="take the archive from this file or URL instead of the mirror/registry URLs")

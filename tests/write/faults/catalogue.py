@@ -138,9 +138,16 @@ DEFECT_CLASSES: dict[str, str] = {
     "path: folder name read as a pattern": "load/scan/connect/export under \"Thesis O'Brien [final] Тезис\" beside a decoy folder the brackets match",
     "cache: entry edited with its own record": "a cached Parquet twin rewritten with its .derived.json hash; an unpacked zip's table rewritten with its cached descriptor re-hashed",
     "history: edited citation": "history's CITATION.cff patch rewritten with its recorded SHA-256 (another title and year); a cached CITATION.cff re-dated",
+    # the command line's one error boundary (issue 26)
+    "cli: error inside a command": "a UsageError, UntrustedInputError, MissingExtra or OSError (ENOSPC, EROFS, EACCES, ENOENT) raised by a command",
+    "cli: interrupted or closed pipe": "Ctrl-C during a command; stdout closed by the reader (--json | head)",
+    "export: a target it must not write": "export --output . in a package, another package's folder, a file as folder, a descriptor as database, a wrong DIR",
+    "export: the disk refuses the write": "ENOSPC, EROFS or EACCES at the third file (new folder and over an earlier export), a failing rename, a full disk in SQLite, prlimit --fsize",
+    "input: another file as a changes record": "changelog-entry --from-json given datapackage.json, check-version --json output, an array, non-JSON, non-UTF-8, a malformed record, a missing file, a folder",
+    "input: a folder diff cannot compare": "diff OLD DIR with DIR holding several packages, a missing path, an unknown revision outside git, a non-zip file",
     # faults
     "fault: build fails half-way": "an exception while installing outputs leaves every file byte-identical",
-    "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind",
+    "fault: build fails while staging": "a full disk while writing the staged copy leaves no file changed and no .staging-* behind (one line from the CLI); a killed build's .staging-* is removed by the next",
     "fault: invalid input refused by build": "build writes nothing when the input is invalid",
     "fault: non-reproducible build": "two builds, also under another time zone and locale, differ",
 }

@@ -22,7 +22,7 @@ import json
 from typing import Any
 
 from ...core import citation
-from ...core.metadata import Metadata, TableSpec
+from ...core.metadata import Metadata, SchemaError, TableSpec
 from ..descriptor import FileDigest
 
 PATH = "croissant.json"
@@ -85,7 +85,7 @@ def data_type(table: str, field: str, type_: str) -> str:
     try:
         return DATA_TYPES[type_]
     except KeyError:
-        raise ValueError(f"{table}.{field}: Table Schema type {type_!r} has no Croissant data type") from None
+        raise SchemaError(f"{table}.{field}: Table Schema type {type_!r} has no Croissant data type") from None
 
 
 def _field_description(f) -> str:

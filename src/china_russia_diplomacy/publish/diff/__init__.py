@@ -47,4 +47,12 @@ def diff_versions(old: Version, new: Version) -> PackageDiff:
 def diff(old: str | Path, new: str | Path, repo: Path | None = None) -> PackageDiff:
     """Compare two versions given as directories, release zips or git revisions."""
     with materialize(old, repo) as a, materialize(new, repo) as b:
-        return diff_versions(read_version(a, str(old)), read_version(b, str(new)))
+        result = diff_versions(read_version(a, str(old)), read_version(b, str(new)))
+        result.old_folder = str(a) if _is_folder(old) else ""
+        result.new_folder = str(b) if _is_folder(new) else ""
+        return result
+
+
+def _is_folder(spec: str | Path) -> bool:
+    """The spec named a folder (".", a checkout, an unpacked release), not a zip, version or revision."""
+    return str(spec) == "." or Path(spec).is_dir()

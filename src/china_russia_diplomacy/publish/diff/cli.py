@@ -9,7 +9,10 @@ from . import changelog_section, diff, render_text
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("diff", help="rows and schema changes between two versions, and the bump they require")
+    p = subparsers.add_parser("diff", help="rows and schema changes between two versions, and the bump they require",
+                              description="Compare two versions of the package (registered versions, folders, release zips "
+                                          "or git revisions): rows added, removed and corrected per table, schema changes, "
+                                          "and the version bump they require.")
     p.add_argument("old", help="registered version (e.g. 1.0.0), directory, release .zip or git revision (e.g. HEAD~3)")
     p.add_argument("new", help="registered version, directory, release .zip or git revision (e.g. .)")
     p.add_argument("--json", action="store_true", help="machine-readable output")
@@ -17,14 +20,18 @@ def register(subparsers) -> None:
     p.add_argument("--repo", type=Path, help="git repository for revisions (default: the one around the cwd)")
     p.set_defaults(func=_cmd_diff)
 
-    c = subparsers.add_parser("check-version", help="fail when the version was bumped less than the changes since OLD require")
+    c = subparsers.add_parser("check-version", help="fail when the version was bumped less than the changes since OLD require",
+                              description="Exit 1 when the version in NEW (default: the working tree) is bumped less than "
+                                          "the changes since OLD require, or an ID vanished; a check for CI before release.")
     c.add_argument("old", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
     c.add_argument("new", nargs="?", default=".", help="the candidate (default: the working tree, .)")
     c.add_argument("--json", action="store_true", help="machine-readable output")
     c.add_argument("--repo", type=Path, help="git repository for revisions (default: the one around the cwd)")
     c.set_defaults(func=_cmd_check, check=True)
 
-    e = subparsers.add_parser("changelog-entry", help="print the CHANGELOG data section for the changes OLD -> NEW")
+    e = subparsers.add_parser("changelog-entry", help="print the CHANGELOG data section for the changes OLD -> NEW",
+                              description="Print the CHANGELOG's data section (rows per table, corrections with their "
+                                          "reasons, schema changes) for OLD -> NEW, or from a saved changes.json / diff --json record.")
     e.add_argument("old", nargs="?", help="the previous release: a registered version (e.g. 1.0.0), git revision, directory or .zip")
     e.add_argument("new", nargs="?", default=".")
     e.add_argument("--repo", type=Path)
@@ -57,7 +64,9 @@ def _cmd_check(args) -> int:
 
 def _cmd_changelog(args) -> int:
     if args.from_json is not None:
-        print(changelog_section(json.loads(args.from_json.read_text(encoding="utf-8"))))
+        from .record import read_changes
+
+        print(changelog_section(read_changes(args.from_json)))
         return 0
     if args.old is None:
         import sys

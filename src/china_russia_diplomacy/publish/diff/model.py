@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ...core.errors import UsageError
+
 LEVELS = ("none", "patch", "minor", "major")
 
 
@@ -65,6 +67,9 @@ class PackageDiff:
     tables: list[TableDiff] = field(default_factory=list)
     unretired_ids: list[str] = field(default_factory=list)
     added_in_errors: list[str] = field(default_factory=list)
+    # The folders compared, when a side was given as one (not in to_dict: changes.json stays as it was).
+    old_folder: str = ""
+    new_folder: str = ""
 
     @property
     def required_bump(self) -> str:
@@ -132,7 +137,7 @@ class PackageDiff:
 def parse_version(version: str) -> tuple[int, int, int]:
     parts = version.split("-")[0].split("+")[0].split(".")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"{version!r} is not a semantic version MAJOR.MINOR.PATCH")
+        raise UsageError(f"{version!r} is not a semantic version MAJOR.MINOR.PATCH")
     return int(parts[0]), int(parts[1]), int(parts[2])
 
 

@@ -9,6 +9,8 @@ from .model import PackageDiff
 
 def render_text(d: PackageDiff, max_cells: int = 200) -> str:
     lines = [d.summary()]
+    if d.old_folder or d.new_folder:  # first: which folder was compared (a sub-folder may have been picked)
+        lines.insert(0, f"compared {d.old_folder or d.old_version} -> {d.new_folder or d.new_version}")
     if d.schema_changes:
         lines.append("")
         lines.append("schema changes:")

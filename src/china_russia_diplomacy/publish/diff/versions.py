@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from ...core.errors import NotFoundError, UntrustedInputError, UsageError
+
 
 @dataclass
 class Version:
@@ -72,18 +74,35 @@ def read_version(package_dir: Path, label: str | None = None) -> Version:
                    registered)
 
 
+def _is_package(path: Path) -> bool:
+    return (path / "schemas" / "package.json").is_file() or (path / "datapackage.json").is_file()
+
+
 def _package_root(directory: Path) -> Path:
-    """The directory holding the package inside an unpacked archive (possibly one level down)."""
-    for candidate in (directory, *sorted(p for p in directory.iterdir() if p.is_dir())):
-        if (candidate / "schemas" / "package.json").is_file() or (candidate / "datapackage.json").is_file():
-            return candidate
-    raise FileNotFoundError(f"{directory}: no datapackage.json or schemas/package.json inside")
+    """The directory holding the package: ``directory`` itself or its one sub-folder holding one (an
+    unpacked archive). Several such sub-folders are ambiguous and refused, naming them, rather than
+    the first being picked silently (``diff 1.0.0 ~/Downloads`` with two unpacked releases in it)."""
+    if _is_package(directory):
+        return directory
+    found = sorted(p for p in directory.iterdir() if p.is_dir() and _is_package(p))
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(f"{directory} holds several packages ({', '.join(p.name for p in found)}); "
+                         "name the one to compare")
+    raise NotFoundError(f"{directory}: no datapackage.json or schemas/package.json inside (nor in a sub-folder)")
+
+
+def _looks_like_path(spec: str) -> bool:
+    """A spec the user meant as a path (so "not found" is the message, not git's): a separator, a
+    leading . or ~, or a .zip name."""
+    return "/" in spec or "\\" in spec or spec.startswith((".", "~")) or spec.lower().endswith(".zip")
 
 
 def _git_toplevel(start: Path) -> Path:
     out = subprocess.run(["git", "-C", str(start), "rev-parse", "--show-toplevel"], capture_output=True, text=True)
     if out.returncode != 0:
-        raise FileNotFoundError(f"{start} is not inside a git repository: {out.stderr.strip()}")
+        raise NotFoundError(f"{start} is not inside a git repository: {out.stderr.strip()}")
     return Path(out.stdout.strip())
 
 
@@ -152,11 +171,23 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
             yield cached
             return
         spec = commit
-    top = _git_toplevel(repo or Path.cwd())
+    if path.is_file():
+        raise UsageError(f"{spec}: a file that is not a zip archive; diff compares folders, release .zip files, "
+                         "registered versions and git revisions")
+    where = repo or Path.cwd()
+    try:
+        top: Path | None = _git_toplevel(where)
+    except FileNotFoundError:
+        top = None
     rev = subprocess.run(["git", "-C", str(top), "rev-parse", "--verify", "--quiet", f"{spec}^{{commit}}"],
-                         capture_output=True, text=True)
-    if rev.returncode != 0:
-        raise FileNotFoundError(f"{spec!r} is neither a directory, a zip archive, a registered version nor a git revision of {top}")
+                         capture_output=True, text=True) if top is not None else None
+    if rev is None or rev.returncode != 0:
+        if _looks_like_path(str(spec)):
+            raise NotFoundError(f"{spec}: no such file or directory")
+        if top is None:
+            raise NotFoundError(f"{spec!r} is neither a folder, a release .zip, a registered version nor a git revision "
+                                f"({where} is not inside a git repository, so it cannot be a revision)")
+        raise NotFoundError(f"{spec!r} is neither a folder, a release .zip, a registered version nor a git revision of {top}")
     archive = subprocess.run(["git", "-C", str(top), "archive", "--format=tar", rev.stdout.strip()],
                              capture_output=True, check=True)
     with tempfile.TemporaryDirectory(prefix="crd-diff-") as tmp:
@@ -166,6 +197,6 @@ def materialize(spec: str | Path, repo: Path | None = None) -> Iterator[Path]:
             else:
                 for member in tf.getmembers():
                     if member.name.startswith("/") or ".." in Path(member.name).parts:
-                        raise ValueError(f"git archive of {spec}: unsafe member {member.name!r}")
+                        raise UntrustedInputError(f"git archive of {spec}: unsafe member {member.name!r}")
                 tf.extractall(tmp)
         yield _package_root(Path(tmp))

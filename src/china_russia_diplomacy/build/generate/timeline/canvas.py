@@ -142,8 +142,16 @@ def _years(lo: dt.date, hi: dt.date) -> str:
 
 
 def _rc() -> dict[str, Any]:
-    """Matplotlib settings that make the bytes depend only on the data (fonts as paths, fixed salt)."""
+    """Matplotlib settings that make the bytes depend only on the data (fonts as paths, fixed salt).
+
+    Curated text is drawn as plain text, never as markup: with mathtext on, a title with two dollar
+    signs ("$1 billion ... $2 billion") was parsed as a formula and build died in a ParseException
+    (and ``usetex`` would hand the title to a TeX installation). Every text artist of the figure is
+    created inside this context, so ``text.parse_math`` covers labels, titles, legend and caption.
+    """
     return {
+        "text.parse_math": False,
+        "text.usetex": False,
         "font.family": "DejaVu Sans",
         "font.size": FONT_SIZE,
         "svg.hashsalt": "china-russia-diplomacy-timeline",
