@@ -9,6 +9,7 @@ tests/read/test_installed_copy.py checks the real one byte for byte.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -68,11 +69,17 @@ def test_export_into_the_installed_copy_is_refused(fake_site_packages, tmp_path,
     assert _hashes(fake_site_packages) == before
 
 
-def test_export_and_validate_still_read_the_installed_copy(fake_site_packages, tmp_path, monkeypatch):
+def test_export_and_validate_still_read_the_installed_copy(fake_site_packages, tmp_path, monkeypatch, capsys):
     """Reading commands keep falling back to the installed data: only writing into it is refused."""
     monkeypatch.chdir(tmp_path)
+    before = _hashes(fake_site_packages)
     assert main(["export", "--format", "json", "--output", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "events.json").is_file()
+    capsys.readouterr()
+    assert main(["validate", "--json"]) == 0  # validate too reads the installed copy: it is valid, and untouched
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is True and Path(report["package_dir"]).resolve() == fake_site_packages.resolve(), report
+    assert _hashes(fake_site_packages) == before
 
 
 def test_build_api_refuses_the_installed_copy_too(fake_site_packages):
