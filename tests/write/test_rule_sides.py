@@ -130,6 +130,40 @@ def test_edtf_that_differs_in_its_lower_or_its_upper_bound_alone_is_reported(edt
     assert found == [("date_edtf", "edtf")]
 
 
+@pytest.mark.parametrize("edtf, lo, hi", [
+    ("2025-05-09", D(2025, 5, 9), D(2025, 5, 9)), ("2025-02", D(2025, 2, 1), D(2025, 2, 28)),
+    ("2024-02", D(2024, 2, 1), D(2024, 2, 29)), ("2025-12", D(2025, 12, 1), D(2025, 12, 31)),
+    ("2025-01", D(2025, 1, 1), D(2025, 1, 31)), ("1945", D(1945, 1, 1), D(1945, 12, 31)),
+    ("2025-05-07/2025-05-10", D(2025, 5, 7), D(2025, 5, 10)), ("[2025-05-07..2025-05-10]", D(2025, 5, 7), D(2025, 5, 10)),
+    ("2025-05-09/2025-05-09", D(2025, 5, 9), D(2025, 5, 9)),
+])
+def test_each_edtf_shape_gives_its_exact_lower_and_upper_day(edtf, lo, hi):
+    from china_russia_diplomacy.validation.rules.dates import _edtf_bounds, _edtf_fast
+
+    assert _edtf_fast(edtf) == (lo, hi) and _edtf_bounds(edtf) == (lo, hi)
+
+
+@pytest.mark.parametrize("edtf", ["2025-05-10/2025-05-09", "[2025-05-10..2025-05-09]", "2025-13", "2025-00", "2025-02-30"])
+def test_a_reversed_interval_or_an_impossible_month_is_not_taken_by_the_fast_path(edtf):
+    from china_russia_diplomacy.validation.rules.dates import _edtf_fast
+
+    try:
+        assert _edtf_fast(edtf) is None
+    except ValueError:  # matched the shape but is no calendar day: _edtf_bounds hands it to the parser
+        assert edtf == "2025-02-30"
+
+
+def test_undated_events_alone_pass_and_the_rule_reports_each_distinct_combination_on_every_row(t):
+    e = t.frames["events"]
+    day_rows = [i for i, is_day in enumerate((e["date_precision"] == "day").fillna(False)) if is_day][:2]
+    assert len(day_rows) == 2
+    for i in day_rows:  # the same bad combination on two rows: one finding per row, each on its own line
+        set_cell(t, "events", i, "date_start", day("2025-05-09"))
+        set_cell(t, "events", i, "date_end", day("2025-05-09"))
+        set_cell(t, "events", i, "date_edtf", "2025-05-10")
+    assert where(event_dates(t)) == sorted(("edtf", "events", line(t, "events", i), "date_edtf") for i in day_rows)
+
+
 def test_unparsable_edtf_is_reported_as_such():
     found = list(_date_findings(D(2025, 5, 9), D(2025, 5, 9), "day", "May 2025", "explicit"))
     assert [(c, r) for c, _v, r, _m in found] == [("date_edtf", "edtf")] and "not a valid EDTF" in found[0][3]
@@ -462,3 +496,54 @@ def test_article_relative_bases_in_an_undated_article_and_only_those_are_reporte
     set_cell(t, "quotes", i, "spoken_date_basis", basis)
     expected = [("basis-undated-source", "quotes", line(t, "quotes", i), "spoken_date_basis")] if bad else []
     assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "quotes"]) == expected
+
+
+def _undated_source(t: Tables) -> str:
+    s = t.frames["sources"]
+    return s["source_id"][s["published_date"].isna()].iat[0]
+
+
+def _relative_event_in_undated_article(t: Tables, note: str) -> int:
+    """An event dated relative_resolved, moved to the undated article, with ``note`` as its date_note."""
+    i = row(t, "events", lambda r: r["date_basis"] == "relative_resolved")
+    set_cell(t, "events", i, "source_id", _undated_source(t))
+    set_cell(t, "events", i, "date_note", note)
+    return i
+
+
+def _anchor(t: Tables, basis: str) -> str:
+    e = t.frames["events"]
+    k = row(t, "events", lambda r: r["date_basis"] == "explicit" and pd.notna(r["date_start"]))
+    set_cell(t, "events", k, "date_basis", basis)
+    return e["event_id"].iat[k]
+
+
+@pytest.mark.parametrize("anchor_basis, bad", [("explicit", False), ("inferred", True)])
+def test_relative_date_in_an_undated_article_passes_only_when_anchored_to_an_event_not_itself_inferred(t, anchor_basis, bad):
+    anchor = _anchor(t, anchor_basis)
+    i = _relative_event_in_undated_article(t, f"'the day after' {anchor}, the parade")
+    expected = [("basis-undated-source", "events", line(t, "events", i), "date_basis")] if bad else []
+    assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "events"]) == expected
+
+
+def test_relative_date_in_an_undated_article_without_an_anchor_is_reported(t):
+    i = _relative_event_in_undated_article(t, "'the day after' the parade")
+    assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "events"]) == [
+        ("basis-undated-source", "events", line(t, "events", i), "date_basis")]
+
+
+def test_an_anchor_exempts_only_relative_resolved_not_a_weekday_resolved_date(t):
+    anchor = _anchor(t, "explicit")
+    i = _relative_event_in_undated_article(t, f"the Friday of {anchor}")
+    set_cell(t, "events", i, "date_basis", "weekday_resolved")
+    assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "events"]) == [
+        ("basis-undated-source", "events", line(t, "events", i), "date_basis")]
+
+
+def test_agreements_are_checked_against_their_event_even_without_a_quotes_table(t):
+    a, e = t.frames["agreements"], t.frames["events"]
+    i = row(t, "agreements", lambda r: pd.notna(r["signed_date"]))
+    k = int((e["event_id"] == a["event_id"].iat[i]).values.argmax())
+    set_cell(t, "agreements", i, "signed_date", e["date_end"].iat[k] + pd.Timedelta(days=1))
+    del t.frames["quotes"]
+    assert where(chrono.dates_within_events(t)) == [("date-outside-event", "agreements", line(t, "agreements", i), "signed_date")]

@@ -183,7 +183,10 @@ def test_one_click_from_an_article_reaches_a_row_and_one_click_brings_back_its_s
     back.send_keys(Keys.ENTER)
     assert "/articles/src-0002.html#span-" in browser.current_url
     fragment = browser.current_url.split("#", 1)[1]
-    assert browser.find_element(By.ID, fragment) is not None
+    quote = crd.load("quotes", package_dir=REPO).set_index("quote_id").loc[quote_id]
+    assert fragment == f"span-{quote['evidence_start']}-{quote['evidence_end']}", fragment  # the quote's own span
+    anchors = browser.find_elements(By.CSS_SELECTOR, f"#article-text span.anchor[id='{fragment}']")
+    assert len(anchors) == 1, f"{fragment} is not one anchor inside the article text"
 
 
 @pytest.mark.slow
