@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=29)
     p.add_argument("--budget", type=float, default=0, help="minutes after which no new mutant starts (0: none)")
     p.add_argument("--json", type=Path, help="write every mutant's outcome here")
+    p.add_argument("--rerun", type=Path, help="a --json file of an earlier run: take its mutants and outcomes, "
+                   "and run again only those that survived (after adding tests)")
     args = p.parse_args(argv)
 
     modules = args.modules or (PRIORITY if args.priority else list(MODULES))
@@ -239,6 +241,14 @@ def main(argv: list[str] | None = None) -> int:
             eq = equivalents.get(mutant.key())
             if eq is not None:
                 mutant.outcome, mutant.why = "equivalent", eq["why"]
+        if args.rerun:  # the earlier run's sample and verdicts; survivors get judged again
+            earlier = json.loads(args.rerun.read_text(encoding="utf-8")).get(m, {}).get("mutants", [])
+            verdict = {(x["module"], x["operator"], x["occurrence"]): x for x in earlier}
+            found = [x for x in found if (x.module, x.operator, x.occurrence) in verdict]
+            for x in found:
+                old = verdict[(x.module, x.operator, x.occurrence)]
+                if old["outcome"] in ("killed", "timeout"):
+                    x.outcome, x.seconds = old["outcome"], old["seconds"]
         results[m].mutants = found
         work += [x for x in found if x.outcome == "pending"]
     if args.list:

@@ -547,3 +547,19 @@ def test_agreements_are_checked_against_their_event_even_without_a_quotes_table(
     set_cell(t, "agreements", i, "signed_date", e["date_end"].iat[k] + pd.Timedelta(days=1))
     del t.frames["quotes"]
     assert where(chrono.dates_within_events(t)) == [("date-outside-event", "agreements", line(t, "agreements", i), "signed_date")]
+
+
+def test_a_child_with_only_an_end_is_the_pair_rules_finding_not_compared_with_its_parent(t):
+    i, j = _child(t)
+    e = t.frames["events"]
+    set_cell(t, "events", i, "date_start", pd.NaT)
+    set_cell(t, "events", i, "date_end", e["date_end"].iat[j] + pd.Timedelta(days=1))
+    assert chrono.children_within_parents(t) == []
+    assert ("date-bounds-pair", "events", line(t, "events", i), "date_start") in where(event_dates(t))
+
+
+def test_a_source_row_without_a_file_name_does_not_stop_the_reading_of_the_others(t):
+    """(an empty required cell is pandera's finding; the rules go on with the other articles)"""
+    set_cell(t, "sources", 0, "file_name", None)
+    texts, found = archived_texts(t)
+    assert found == [] and sorted(texts) == sorted(t.frames["sources"]["source_id"].iloc[1:])
