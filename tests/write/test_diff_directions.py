@@ -196,3 +196,18 @@ def test_added_in_of_a_new_row_must_be_the_new_version_and_of_an_old_row_never_c
 ])
 def test_version_bump_in_every_direction(old, new, bump):
     assert version_bump(old, new) == bump
+
+
+def test_a_foreign_key_written_with_its_keys_in_another_order_is_no_change():
+    fk = {"fields": "status", "reference": {"resource": "codes", "fields": "code"}}
+    a, b = copy.deepcopy(SCHEMA), copy.deepcopy(SCHEMA)
+    a["foreignKeys"] = [fk]
+    b["foreignKeys"] = [{"reference": {"fields": "code", "resource": "codes"}, "fields": "status"}]
+    assert compare_schemas(version(a), version(b)) == []
+
+
+def test_a_narrowed_pattern_says_that_values_it_allowed_are_refused_now():
+    before = version(with_constraint("event_id", "pattern", "evt-[0-9]{4,}"))
+    after = version(with_constraint("event_id", "pattern", "evt-[0-9]{5,}"))
+    [change] = compare_schemas(before, after)
+    assert change.level == "major" and "some values it allowed are refused now" in change.what

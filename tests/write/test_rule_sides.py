@@ -563,3 +563,11 @@ def test_a_source_row_without_a_file_name_does_not_stop_the_reading_of_the_other
     set_cell(t, "sources", 0, "file_name", None)
     texts, found = archived_texts(t)
     assert found == [] and sorted(texts) == sorted(t.frames["sources"]["source_id"].iloc[1:])
+
+
+def test_an_empty_is_primary_cell_does_not_count_as_a_primary_mention(t):
+    """(the empty required cell is pandera's finding; for the rule it is not a second primary mention)"""
+    m = t.frames["event_mentions"]
+    i = row(t, "event_mentions", lambda r: r["is_primary"] is False or r["is_primary"] == False)  # noqa: E712
+    set_cell(t, "event_mentions", i, "is_primary", pd.NA)
+    assert list(event_mentions(t)) == [] and m["is_primary"].isna().sum() == 1
