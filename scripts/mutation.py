@@ -61,7 +61,8 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/core/convert.py": ["tests/write/faults/test_reader_faults.py", "tests/core/test_frames.py"],
     f"{PKG}/core/line_patch.py": ["tests/core/test_line_patch.py", "tests/read/test_history.py"],
     f"{PKG}/core/integrity.py": ["tests/read/test_history.py", "tests/read/test_versions.py"],
-    f"{PKG}/read/history.py": ["tests/read/test_history.py", "tests/core/test_line_patch.py"],
+    f"{PKG}/read/history.py": ["tests/read/test_history_checks.py", "tests/read/test_history.py",
+                               "tests/core/test_line_patch.py"],
     f"{PKG}/read/archive_check.py": ["tests/read/test_versions.py"],
     f"{PKG}/publish/diff/schemas.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     f"{PKG}/publish/diff/rows.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
@@ -223,7 +224,6 @@ def main(argv: list[str] | None = None) -> int:
     equivalents = load_equivalents()
     results = {m: ModuleResult(m, MODULES[m]) for m in modules}
     work: list[Mutant] = []
-    rng = random.Random(args.seed)
     for m in modules:
         source = (REPO / m).read_text(encoding="utf-8")
         found = []
@@ -235,7 +235,8 @@ def main(argv: list[str] | None = None) -> int:
             mutant.before, mutant.after = _changed_lines(source, mutated)
             found.append(mutant)
         results[m].total = len(found)
-        if args.sample and len(found) > args.sample:
+        if args.sample and len(found) > args.sample and not args.rerun:  # a rerun takes the earlier run's mutants
+            rng = random.Random(f"{args.seed}:{m}")  # per module: a module's sample does not depend on the others
             found = sorted(rng.sample(found, args.sample), key=lambda x: (x.line, x.operator))
         for mutant in found:
             eq = equivalents.get(mutant.key())

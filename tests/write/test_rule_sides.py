@@ -304,6 +304,7 @@ def test_body_start_at_the_text_end_passes_and_one_past_it_is_reported(t):
 def test_file_name_leaving_the_sources_folder_in_any_form_is_unsafe(t, name):
     set_cell(t, "sources", 0, "file_name", name)
     assert _provenance(t) == [("unsafe-path", "sources", line(t, "sources", 0), "file_name")]
+    assert sorted(archived_texts(t)[0]) == sorted(t.frames["sources"]["source_id"].iloc[1:])  # the others still read
 
 
 def test_sha256_of_another_content_is_reported_and_the_article_not_read(t):
