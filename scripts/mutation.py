@@ -70,7 +70,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/publish/diff/model.py": ["tests/write/test_diff.py", "tests/core/test_versioning.py"],
     f"{PKG}/publish/pattern_order.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     # the others, when time permits
-    f"{PKG}/core/locate.py": ["tests/core/test_writers_refuse_installed.py"],
+    f"{PKG}/core/locate.py": ["tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
     f"{PKG}/read/version_store.py": ["tests/read/test_versions.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_hostile.py"],
     f"{PKG}/exports/file_export.py": ["tests/read/test_file_export.py"],
