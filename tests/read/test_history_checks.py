@@ -62,3 +62,30 @@ def test_parquet_twins_are_not_compared_with_the_history_they_are_rebuilt_from_t
 def test_a_version_that_is_not_registered_is_refused_by_name():
     with pytest.raises(HistoryError, match="0.0.1 is not a registered version"):
         chain(REPO, REGISTRY, "0.0.1")
+
+
+@pytest.mark.parametrize("breakage", ["format", "version", "files"])
+def test_a_history_file_wrong_in_one_field_alone_is_refused(breakage, tmp_path):
+    """Its format, the version it claims, or its files: each alone makes it no history of that version."""
+    import json
+    import shutil
+
+    pkg = tmp_path / "pkg"
+    shutil.copytree(REPO / "history", pkg / "history")
+    path = history.history_path(pkg, OLDEST.version)
+    link = json.loads(path.read_text(encoding="utf-8"))
+    link[breakage] = {"format": "crd-history/0", "version": "0.0.1", "files": ["data/events.csv"]}[breakage]
+    path.write_text(json.dumps(link), encoding="utf-8")
+    with pytest.raises(HistoryError, match=rf"is not a history file of version {OLDEST.version}"):
+        history.read_link(pkg, OLDEST.version)
+
+
+def test_a_history_file_that_is_not_json_or_missing_is_refused_by_name(tmp_path):
+    pkg = tmp_path / "pkg"
+    with pytest.raises(HistoryError, match=rf"carries no history for {OLDEST.version}"):
+        history.read_link(pkg, OLDEST.version)
+    path = history.history_path(pkg, OLDEST.version)
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(HistoryError, match="is unreadable"):
+        history.read_link(pkg, OLDEST.version)
