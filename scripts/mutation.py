@@ -57,8 +57,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/validation/rules/confidence.py": _RULES_FAST,
     f"{PKG}/validation/rules/codes.py": [*_RULES_FAST, "tests/core/test_codelists.py"],
     f"{PKG}/validation/rules/hygiene.py": _RULES_FAST,
-    # the strict reader is reached by the file-level faults through validate (minutes per run): slow here
-    f"{PKG}/core/csvfile.py": ["tests/write/faults/test_reader_faults.py", "tests/write/faults/test_files.py"],
+    f"{PKG}/core/csvfile.py": ["tests/core/test_strict_reader.py", "tests/write/faults/test_reader_faults.py"],
     f"{PKG}/core/convert.py": ["tests/write/faults/test_reader_faults.py", "tests/core/test_frames.py"],
     f"{PKG}/core/line_patch.py": ["tests/core/test_line_patch.py", "tests/read/test_history.py"],
     f"{PKG}/core/integrity.py": ["tests/read/test_history.py", "tests/read/test_versions.py"],
