@@ -71,8 +71,11 @@ def test_publish_check_lists_what_no_one_has_given_yet(repo, capsys):
         assert any(n.startswith("concept DOI: none yet") for n in needs)
     assert any("PyPI trusted publisher" in c for c in confirm) and any("ZENODO_TOKEN" in c for c in confirm)
     code = cli.main(["publish-check", str(repo)])
-    out = capsys.readouterr().out.splitlines()
+    captured = capsys.readouterr()
+    out = captured.out.splitlines()
     assert code == (1 if needs else 0)
+    assert captured.err == (f"error: publishing still needs {len(needs)} thing(s) from a person (the 'needs:' lines "
+                            "above)\n" if needs else "")
     assert len(out) == len(needs) + len(optional) + len(confirm) + (0 if needs else 1)
     assert all(line.split(": ", 1)[0] in ("needs", "optional", "confirm", "ok") for line in out)
 

@@ -41,3 +41,52 @@ def test_the_rebuild_script_refuses_a_version_that_is_not_registered(repo, tmp_p
     proc = subprocess.run([sys.executable, "scripts/rebuild_release.py", "9.9.9", "--out", str(tmp_path)],
                           capture_output=True, text=True, cwd=repo)
     assert proc.returncode == 1 and "9.9.9 is not registered" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _rebuild_script():
+    import importlib.util
+
+    from conftest import REPO
+
+    spec = importlib.util.spec_from_file_location("rebuild_release_under_test", REPO / "scripts" / "rebuild_release.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("wrong", ["bytes", "size"])
+def test_a_rebuild_that_is_not_the_published_archive_is_refused(repo, tmp_path, monkeypatch, capsys, wrong):
+    """The refusal itself: a rebuilt archive whose SHA-256 (or size alone) differs from releases.json is an
+    error naming both digests, never a success (the test above only sees a rebuild that matches)."""
+    import json
+
+    script = _rebuild_script()
+    entry = json.loads((repo / "releases.json").read_text(encoding="utf-8"))["releases"][0]
+    published = b"published archive bytes"
+    rebuilt = b"Published archive bytes" if wrong == "bytes" else published + b"\0"
+    registry = {"releases": [{**entry, "archive": {**entry["archive"], "sha256": hashlib.sha256(published).hexdigest(),
+                                                  "size": len(published)}}]}
+    if wrong == "size":  # the same digest but another size: the size check alone must refuse it
+        registry["releases"][0]["archive"]["sha256"] = hashlib.sha256(rebuilt).hexdigest()
+    fake_repo = tmp_path / "repo"
+    fake_repo.mkdir()
+    (fake_repo / "releases.json").write_text(json.dumps(registry), encoding="utf-8")
+
+    def fake_release(tree, out, earlier=None):
+        out.mkdir(parents=True, exist_ok=True)
+        archive = out / entry["archive"].get("name", "pkg.zip")
+        archive = archive if archive.suffix == ".zip" else out / "pkg.zip"
+        archive.write_bytes(rebuilt)
+        return archive
+
+    monkeypatch.setattr(script, "commit_present", lambda repo_, commit: True)
+    monkeypatch.setattr(script, "export_commit", lambda repo_, commit, dest: dest)
+    monkeypatch.setattr(script, "release_with_own_code", fake_release)
+    monkeypatch.setattr(script, "REPO", fake_repo)
+    with pytest.raises(RuntimeError, match="not the published archive") as err:
+        script.rebuild(entry["version"], tmp_path / "out", repo=fake_repo, work=tmp_path / "work")
+    assert hashlib.sha256(rebuilt).hexdigest() in str(err.value)
+    assert registry["releases"][0]["archive"]["sha256"] in str(err.value)
+    monkeypatch.setattr(script, "rebuild", lambda version, out: (_ for _ in ()).throw(RuntimeError("not the published archive")))
+    assert script.main([entry["version"], "--out", str(tmp_path / "o2")]) == 1
+    assert "not the published archive" in capsys.readouterr().err

@@ -449,6 +449,8 @@ def test_one_click_from_an_article_reaches_a_row_and_one_click_brings_back_its_s
     back.send_keys(Keys.ENTER)
     assert "/articles/src-0002.html#span-" in browser.current_url
     fragment = browser.current_url.split("#", 1)[1]
+    quote = crd.load("quotes", package_dir=REPO).set_index("quote_id").loc[quote_id]
+    assert fragment == f"span-{quote['evidence_start']}-{quote['evidence_end']}", fragment  # the quote's own span
     mark = browser.find_element(By.ID, fragment)
     assert mark.tag_name == "mark"
     assert browser.execute_script("return document.activeElement.id;") == fragment, "the cited words take the focus"

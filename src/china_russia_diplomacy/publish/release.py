@@ -369,7 +369,13 @@ def _cmd_publish_check(args) -> int:
         print(f"confirm: {line}")
     if not needs:
         print("ok: nothing in the tree is missing for a public release; confirm the lines above once")
-    return 1 if needs else 0
+        return 0
+    import sys
+
+    # the list is the output (stdout); the failure itself is one line, as every command ends one
+    print(f"error: publishing still needs {len(needs)} thing(s) from a person (the 'needs:' lines above)",
+          file=sys.stderr)
+    return 1
 
 
 def register(subparsers) -> None:

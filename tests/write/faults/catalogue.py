@@ -44,6 +44,7 @@ DEFECT_CLASSES: dict[str, str] = {
     # provenance
     "provenance: evidence edited": "one character of the evidence changed",
     "provenance: offsets shifted": "evidence_start and evidence_end moved by one",
+    "provenance: one offset moved": "evidence_start alone, or evidence_end alone, moved by one",
     "provenance: evidence from another source": "source_id pointing at another article",
     "provenance: other evidence shifted": "discrepancies.other_evidence offsets moved by one",
     "provenance: quote outside its evidence": "a quote text that does not occur in its evidence",
@@ -99,7 +100,9 @@ DEFECT_CLASSES: dict[str, str] = {
     "time: signed after its article": "a signed agreement dated after its article",
     "time: resolved against an undated article": "weekday_resolved in the undated src-0004",
     "time: child outside its parent": "a talks day moved outside its visit",
+    "time: child ends after its parent": "a child on its one-day parent's day made to end one day later (its start unchanged)",
     "time: quote outside its event": "spoken_date the day before its event",
+    "time: quote after its event": "spoken_date the day after its event ends",
     "time: date outside the pandas range": "an event dated 1600-05-09",
     # entities and claims (issue #10)
     "entity: duplicate participant": "a participant copied under a new ID",
