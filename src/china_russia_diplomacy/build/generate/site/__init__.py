@@ -32,6 +32,7 @@ rows (``scripts/benchmark.py``). Everything is sorted and free of clocks: two bu
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
@@ -147,8 +148,11 @@ def _row_id(spec, row: dict[str, Any]) -> str:
     return "/".join(_plain(row.get(k)) for k in spec.primary_key)
 
 
+_NOT_ANCHOR = re.compile(r"[^\w-]")  # \w: what str.isalnum() accepts, and "_"
+
+
 def _anchor(text: str) -> str:
-    return "r-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+    return "r-" + _NOT_ANCHOR.sub("-", text)
 
 
 class Records:
@@ -164,6 +168,7 @@ class Records:
         # mentions and participations are shown inside their event
         self.inside = {"event_mentions": "event_id", "event_participants": "event_id"}
         self._events_of: dict[tuple[str, str], str] | None = None
+        self._keys: dict[str, tuple[str, ...]] = {}  # table -> its primary key (looked up once)
 
     @property
     def events_of(self) -> dict[tuple[str, str], str]:
@@ -193,7 +198,13 @@ class Records:
         return f"{prefix}{page}#{_anchor(self.row_id(table, row))}" if page else ""
 
     def row_id(self, table: str, row: dict[str, Any]) -> str:
-        return _row_id(self.meta.table(table), row)
+        key = self._keys.get(table)
+        if key is None:
+            key = self._keys[table] = tuple(self.meta.table(table).primary_key)
+        if len(key) == 1:
+            value = row.get(key[0])
+            return value if type(value) is str else _plain(value)
+        return "/".join(_plain(row.get(k)) for k in key)
 
     def url_of_key(self, table: str, key: str, from_depth: int = 1) -> str:
         """A link to the record with primary key ``key`` (a composite key joined by ``|``, as ``diff`` and
@@ -368,7 +379,7 @@ class Summaries:
 
 
 def _index_text(row: dict[str, Any], summary: str) -> str:
-    return " ".join([summary, *(_plain(v) for v in row.values() if v is not None)])
+    return " ".join([summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)])
 
 
 def _actors(tables: dict[str, Any]) -> dict[str, Groups]:
