@@ -70,15 +70,6 @@ def write_zip(fh: IO[bytes], prefix: str, contents: dict[str, Source]) -> None:
                     member.write(chunk)
 
 
-def zip_bytes(prefix: str, contents: dict[str, bytes]) -> bytes:
-    """The zip of files given as bytes (small packages, tests)."""
-    import io
-
-    buffer = io.BytesIO()
-    write_zip(buffer, prefix, {rel: Source(data) for rel, data in contents.items()})
-    return buffer.getvalue()
-
-
 def _spooled_chunks(fh: IO[bytes]) -> Iterator[bytes]:
     try:
         fh.seek(0)
