@@ -154,9 +154,10 @@ def test_a_long_list_of_changes_continues_on_pages_of_its_own(package_copy, monk
 
     import shutil
 
-    shutil.copytree(REPO / "history", package_copy / "history")  # the versions' files, so their pages exist
+    # the versions' files, so their pages exist (the copy may hold some already: copy_package keeps curation/)
+    shutil.copytree(REPO / "history", package_copy / "history", dirs_exist_ok=True)
     shutil.copy2(REPO / "releases.json", package_copy / "releases.json")
-    shutil.copytree(REPO / "curation", package_copy / "curation")
+    shutil.copytree(REPO / "curation", package_copy / "curation", dirs_exist_ok=True)
     monkeypatch.setattr(site_generator, "ROWS_PER_PAGE", 5)
     outputs, _ = compute_outputs(package_copy, skip=("timeline",))
     changed = diff("1.1.0", "1.2.0", repo=REPO).tables

@@ -21,13 +21,18 @@ citation record. Pages:
 - ``data/``, ``download/``, ``CITATION.cff``, ``timeline.svg``, ``releases.json``: every file the pages
   link (see :mod:`.download`), so nothing leaves ``site/``.
 
-Every file goes through one call, ``emit(path, bytes)``, and pages are rendered one at a time, so that
-the build can stream them to disk. Everything is sorted and free of clocks: two builds give the same bytes.
+Every file goes through one call, ``ctx.write(path, data)``, and pages are rendered one at a time, so
+that the build can stream them to disk. Nothing holds a table as Python objects: a page converts its own
+rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
+a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
+the downloads are copied and zipped from disk a MiB at a time, so that memory stays bounded at a million
+rows (``scripts/benchmark.py``). Everything is sorted and free of clocks: two builds give the same bytes.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator
@@ -69,49 +74,137 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _rows(table) -> list[dict[str, Any]]:
-    return table.to_pylist()
+SLICE_ROWS = 1000  # rows converted from Arrow to Python at a time where every row is read (spans, search)
+
+
+def _slices(table, size: int = SLICE_ROWS) -> Iterator[list[dict[str, Any]]]:
+    """The rows of an Arrow table as dicts, ``size`` at a time (a table is never converted whole)."""
+    for start in range(0, table.num_rows, size):
+        yield table.slice(start, size).to_pylist()
+
+
+def _ids(spec, table) -> list[str]:
+    """Every row's ID (:func:`_row_id`) from the key columns alone."""
+    columns = [[_plain(v) for v in table.column(k).to_pylist()] for k in spec.primary_key]
+    return columns[0] if len(columns) == 1 else ["/".join(parts) for parts in zip(*columns)]
+
+
+class Groups:
+    """The rows of ``child`` grouped by where their ``column`` value stands among ``parent_values`` (divided
+    by ``per``: ``ROWS_PER_PAGE`` groups by the parent's page), in the child's order within a group, as a
+    stable sort of positions: only the positions are held, and a group's rows are converted when asked."""
+
+    def __init__(self, child, positions, per: int = 1):
+        import numpy as np
+
+        self.child = child
+        keys = np.asarray(positions, dtype=np.int64)
+        keys = np.where(keys >= 0, keys // per, -1)
+        self.order = np.argsort(keys, kind="stable")
+        self.keys = keys[self.order]
+
+    @classmethod
+    def of(cls, child, column: str, parent_values, per: int = 1) -> "Groups":
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        values = parent_values.combine_chunks() if isinstance(parent_values, pa.ChunkedArray) else parent_values
+        positions = pc.fill_null(pc.index_in(child.column(column), value_set=values), -1)
+        return cls(child, positions.to_numpy(), per)
+
+    def count(self, key: int) -> int:
+        import numpy as np
+
+        return int(np.searchsorted(self.keys, key, "right") - np.searchsorted(self.keys, key, "left"))
+
+    def rows(self, key: int, limit: int | None = None) -> list[dict[str, Any]]:
+        import numpy as np
+        import pyarrow as pa
+
+        lo, hi = np.searchsorted(self.keys, key, "left"), np.searchsorted(self.keys, key, "right")
+        if limit is not None:
+            hi = min(hi, lo + limit)
+        return self.child.take(pa.array(self.order[lo:hi])).to_pylist() if hi > lo else []
+
+
+class Head:
+    """The first rows of a long list and how many it has: ``len`` is the whole count, iterating and slicing
+    give the rows kept (a participant's page lists at most ``ROWS_PER_PAGE`` of each kind)."""
+
+    def __init__(self, rows: list[dict[str, Any]], total: int):
+        self.kept, self.total = rows, total
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        return iter(self.kept)
+
+    def __getitem__(self, item):
+        return self.kept[item]
 
 
 def _row_id(spec, row: dict[str, Any]) -> str:
     return "/".join(_plain(row.get(k)) for k in spec.primary_key)
 
 
+_NOT_ANCHOR = re.compile(r"[^\w-]")  # \w: what str.isalnum() accepts, and "_"
+
+
 def _anchor(text: str) -> str:
-    return "r-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in text)
+    return "r-" + _NOT_ANCHOR.sub("-", text)
 
 
 class Records:
-    """Where each record lives: its page (``events/page-3.html``) and anchor."""
+    """Where each record lives: its page (``events/page-3.html``) and anchor, from each record's position
+    in its table (``{row ID: position}``, the one index held per record table)."""
 
-    def __init__(self, meta, rows_by_table: dict[str, list[dict]]):
+    def __init__(self, meta, tables: dict[str, Any]):
         self.meta = meta
-        self.pages: dict[tuple[str, str], str] = {}
-        for table in RECORD_TABLES:
-            if table not in rows_by_table:
-                continue
-            spec = meta.table(table)
-            for i, row in enumerate(rows_by_table[table]):
-                self.pages[(table, _row_id(spec, row))] = f"{table}/page-{i // ROWS_PER_PAGE + 1}.html"
+        self.tables = tables
+        self.position: dict[str, dict[str, int]] = {
+            table: {rid: i for i, rid in enumerate(_ids(meta.table(table), tables[table]))}
+            for table in RECORD_TABLES if table in tables}
         # mentions and participations are shown inside their event
         self.inside = {"event_mentions": "event_id", "event_participants": "event_id"}
-        self.events_of: dict[tuple[str, str], str] = {}  # (table, row id) -> its event, for a row known by its key only
-        for table, column in self.inside.items():
-            for row in rows_by_table.get(table, []):
-                self.events_of[(table, self.row_id(table, row))] = _plain(row.get(column))
+        self._events_of: dict[tuple[str, str], str] | None = None
+        self._keys: dict[str, tuple[str, ...]] = {}  # table -> its primary key (looked up once)
+
+    @property
+    def events_of(self) -> dict[tuple[str, str], str]:
+        """``{(table, row id): its event}``, for a row known by its key only (the version pages): made the
+        first time it is needed."""
+        if self._events_of is None:
+            self._events_of = {}
+            for table, column in self.inside.items():
+                if table in self.tables:
+                    events = [_plain(v) for v in self.tables[table].column(column).to_pylist()]
+                    ids = _ids(self.meta.table(table), self.tables[table])
+                    self._events_of.update(((table, rid), event) for rid, event in zip(ids, events))
+        return self._events_of
+
+    def page(self, table: str, rid: str) -> str | None:
+        i = self.position.get(table, {}).get(rid)
+        return None if i is None else f"{table}/page-{i // ROWS_PER_PAGE + 1}.html"
 
     def url(self, table: str, row: dict[str, Any], from_depth: int = 1) -> str:
         """A link to the record from a page ``from_depth`` folders below the site root."""
         prefix = "../" * from_depth
         if table in self.inside:
             event = _plain(row.get(self.inside[table])) or self.events_of.get((table, self.row_id(table, row)), "")
-            page = self.pages.get(("events", event))
+            page = self.page("events", event)
             return f"{prefix}{page}#{_anchor(self.row_id(table, row))}" if page else ""
-        page = self.pages.get((table, self.row_id(table, row)))
+        page = self.page(table, self.row_id(table, row))
         return f"{prefix}{page}#{_anchor(self.row_id(table, row))}" if page else ""
 
     def row_id(self, table: str, row: dict[str, Any]) -> str:
-        return _row_id(self.meta.table(table), row)
+        key = self._keys.get(table)
+        if key is None:
+            key = self._keys[table] = tuple(self.meta.table(table).primary_key)
+        if len(key) == 1:
+            value = row.get(key[0])
+            return value if type(value) is str else _plain(value)
+        return "/".join(_plain(row.get(k)) for k in key)
 
     def url_of_key(self, table: str, key: str, from_depth: int = 1) -> str:
         """A link to the record with primary key ``key`` (a composite key joined by ``|``, as ``diff`` and
@@ -155,25 +248,50 @@ def _license_notice(package_dir: Path) -> str:
     return " ".join(text.split())
 
 
-def _field_info(spec, table, rows: list[dict]) -> list[dict[str, Any]]:
-    out = []
-    for f in spec.fields:
-        values = [r.get(f.name) for r in rows]
-        present = [v for v in values if v is not None and v != ""]
-        counts = Counter(_plain(v) for v in present) if f.enum else Counter()
-        allowed = [{"value": v, "meaning": f.enum_descriptions.get(v, ""), "count": counts.get(v, 0)} for v in (f.enum or [])]
-        examples = []
-        for v in present:
+def _present(column):
+    """A mask of a column's values that are there: not null and, for text, not empty."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    valid = pc.is_valid(column)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        return pc.and_(valid, pc.not_equal(pc.fill_null(column, ""), ""))
+    return valid
+
+
+def _examples(column, present, n: int = 3) -> list[str]:
+    """The first ``n`` distinct values (as text) of a column, read a slice at a time until found."""
+    examples: list[str] = []
+    for start in range(0, len(column), SLICE_ROWS):
+        part = column.slice(start, SLICE_ROWS).filter(present.slice(start, SLICE_ROWS))
+        for v in part.to_pylist():
             s = _plain(v)
             if s not in examples:
                 examples.append(s)
-            if len(examples) == 3:
-                break
+            if len(examples) == n:
+                return examples
+    return examples
+
+
+def _field_info(spec, table) -> list[dict[str, Any]]:
+    import pyarrow.compute as pc
+
+    out = []
+    for f in spec.fields:
+        column = table.column(f.name)
+        present = _present(column)
+        n_present = int(pc.sum(present).as_py() or 0)
+        counts: Counter = Counter()
+        if f.enum:
+            for item in pc.value_counts(column.filter(present)).to_pylist():
+                counts[_plain(item["values"])] += item["counts"]
+        allowed = [{"value": v, "meaning": f.enum_descriptions.get(v, ""), "count": counts.get(v, 0)} for v in (f.enum or [])]
+        examples = _examples(column, present)
         constraints = {k: v for k, v in f.constraints.items() if k not in ("enum", "required") and v is not False}
         out.append({"name": f.name, "type": f.type, "required": f.required, "description": f.description,
                     "constraints": ", ".join(k if v is True else f"{k} {v}" for k, v in sorted(constraints.items())),
                     "allowed": allowed, "examples": [e if len(e) <= 80 else e[:79] + "…" for e in examples],
-                    "empty": len(values) - len(present)})
+                    "empty": len(column) - n_present})
     return out
 
 
@@ -226,12 +344,17 @@ def article_label(source: dict[str, Any], text: str) -> str:
 class Summaries:
     """What one row records, in a line: an event's title, a participant's role in an event, a quote."""
 
-    def __init__(self, rows: dict[str, list[dict]], names: dict[str, str]):
+    def __init__(self, records: Records, names: dict[str, str]):
         self.names = names
-        self.events = {r["event_id"]: r.get("title") or "" for r in rows.get("events", [])}
+        self.positions = records.position.get("events", {})
+        events = records.tables.get("events")
+        self.titles = events.column("title").to_pylist() if events is not None else []
 
     def event(self, event_id: Any) -> str:
-        return f"{event_id} ({_clip(self.events.get(event_id, ''), 100)})" if event_id else ""
+        if not event_id:
+            return ""
+        i = self.positions.get(event_id)
+        return f"{event_id} ({_clip((self.titles[i] if i is not None else '') or '', 100)})"
 
     def __call__(self, table: str, row: dict[str, Any]) -> str:
         if table == "events":
@@ -256,24 +379,34 @@ class Summaries:
 
 
 def _index_text(row: dict[str, Any], summary: str) -> str:
-    return " ".join([summary, *(_plain(v) for v in row.values() if v is not None)])
+    return " ".join([summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)])
 
 
-def _actors(rows: dict[str, list[dict]]) -> dict[str, dict[str, list[dict]]]:
-    """``{participant_id: {"roles": [...], "spoken": [...], "relayed": [...], "agreements": [...]}}``."""
-    out: dict[str, dict[str, list[dict]]] = {p["participant_id"]: {"roles": [], "spoken": [], "relayed": [], "agreements": []}
-                                             for p in rows.get("participants", [])}
-    for ep in rows.get("event_participants", []):
-        out.setdefault(ep["participant_id"], {"roles": [], "spoken": [], "relayed": [], "agreements": []})["roles"].append(ep)
-    for q in rows.get("quotes", []):
-        if q.get("speaker_id") in out:
-            out[q["speaker_id"]]["spoken"].append(q)
-        if q.get("via_id") in out:
-            out[q["via_id"]]["relayed"].append(q)
-    for a in rows.get("agreements", []):
-        for pid in (a.get("parties") or "").split(";"):
-            if pid in out:
-                out[pid]["agreements"].append(a)
+def _actors(tables: dict[str, Any]) -> dict[str, Groups]:
+    """``{"roles"|"spoken"|"relayed"|"agreements": Groups}``: each participant's rows of each kind, keyed
+    by the participant's position in ``participants``, in table order."""
+    import pyarrow as pa
+
+    ids = tables["participants"].column("participant_id")
+    out: dict[str, Groups] = {}
+    empty = pa.table({"participant_id": pa.array([], pa.string())})
+    ep = tables.get("event_participants", empty)
+    out["roles"] = Groups.of(ep, "participant_id", ids)
+    quotes = tables.get("quotes")
+    out["spoken"] = Groups.of(quotes, "speaker_id", ids) if quotes is not None else Groups.of(empty, "participant_id", ids)
+    out["relayed"] = Groups.of(quotes, "via_id", ids) if quotes is not None else Groups.of(empty, "participant_id", ids)
+    agreements = tables.get("agreements")
+    if agreements is not None:
+        position = {pid: i for i, pid in enumerate(ids.to_pylist())}
+        rows, keys = [], []  # (agreement, party) pairs: an agreement is listed under each of its parties
+        for row, parties in enumerate(agreements.column("parties").to_pylist()):
+            for pid in (parties or "").split(";"):
+                if pid in position:
+                    rows.append(row)
+                    keys.append(position[pid])
+        out["agreements"] = Groups(agreements.take(pa.array(rows, pa.int64())), keys)
+    else:
+        out["agreements"] = Groups.of(empty, "participant_id", ids)
     return out
 
 
@@ -291,26 +424,28 @@ def generate(ctx) -> None:
         ctx.write(f"{SITE}/{path}", data)
 
 
-def site_files(ctx) -> Iterator[tuple[str, bytes]]:
-    """``(path under site/, bytes)`` of every file, one at a time."""
+def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """``(path under site/, its bytes or its bytes in chunks)`` of every file, one at a time."""
     from ..history import _current, _states
 
     env = _environment()
     meta, package_dir = ctx.meta, Path(ctx.package_dir)
     descriptor = json.loads(ctx.outputs["datapackage.json"])
     resources = {r["name"]: r for r in descriptor["resources"]}
-    rows = {spec.name: _rows(ctx.tables[spec.name]) for spec in meta.tables}
-    records = Records(meta, rows)
+    tables = {spec.name: ctx.tables[spec.name] for spec in meta.tables}
+    records = Records(meta, tables)
     registry = read_registry(package_dir)
     record = package_citation(package_dir, meta)
     date = record.get("date-released")
-    participants = {r["participant_id"]: r for r in rows.get("participants", [])}
+    # participants and sources are not many (a synthetic copy does not replicate them): held as rows
+    participant_rows = tables["participants"].to_pylist() if "participants" in tables else []
+    participants = {r["participant_id"]: r for r in participant_rows}
     names = {pid: display_name(p, pid) for pid, p in participants.items()}
-    summary = Summaries(rows, names)
-    sources = {r["source_id"]: r for r in rows["sources"]}
+    summary = Summaries(records, names)
+    sources = {r["source_id"]: r for r in tables["sources"].to_pylist()}
     texts = {k: (package_dir / "sources" / s["file_name"]).read_bytes().decode("utf-8") for k, s in sources.items()}
     labels = {k: article_label(s, texts[k]) for k, s in sources.items()}
-    nav_tables = [t for t in RECORD_TABLES if t in rows]
+    nav_tables = [t for t in RECORD_TABLES if t in tables]
     whole = f"download/{download.zip_name(meta)}"
 
     def page(path: str, template: str, **context) -> tuple[str, bytes]:
@@ -322,18 +457,18 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
 
     # downloads first: the pages state their sizes and hashes
     downloads: dict[str, dict[str, Any]] = {}
-    for path, data in download.files(ctx):
-        downloads[path] = download.describe(data)
-        yield path, data
+    for path, chunks, info in download.files(ctx):
+        downloads[path] = info
+        yield path, chunks
 
-    tables = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
+    table_list = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
                "description": s.description, "rows": ctx.tables[s.name].num_rows,
                "key": s.primary_key} for s in meta.tables]
     latest = max(registry.releases, key=lambda r: version_key(r.version)) if registry.releases else None
-    yield page("index.html", "index.html.j2", tables=tables, latest=latest, apa=apa_text(record),
+    yield page("index.html", "index.html.j2", tables=table_list, latest=latest, apa=apa_text(record),
                bibtex=bibtex_text(record).rstrip("\n"), whole_info=downloads[whole],
                has_timeline="timeline.svg" in downloads, has_citation="CITATION.cff" in downloads)
-    yield page("tables/index.html", "tables.html.j2", tables=tables, whole_info=downloads[whole])
+    yield page("tables/index.html", "tables.html.j2", tables=table_list, whole_info=downloads[whole])
     for spec in meta.tables:
         res = resources[spec.name]
         fks = [{"fields": fk["fields"], "table": fk["reference"].get("resource") or spec.name,
@@ -341,12 +476,17 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
         referenced_by = [{"table": other.name, "fields": fk["fields"]} for other in meta.tables for fk in other.foreign_keys
                          if (fk["reference"].get("resource") or other.name) == spec.name and other.name != spec.name]
         yield page(f"tables/{spec.name}.html", "table.html.j2", spec=spec,
-                   fields=_field_info(spec, ctx.tables[spec.name], rows[spec.name]), res=res, fks=fks,
+                   fields=_field_info(spec, ctx.tables[spec.name]), res=res, fks=fks,
                    referenced_by=referenced_by, rows=ctx.tables[spec.name].num_rows,
                    all_tables=[t.name for t in meta.tables], downloads=downloads)
 
     # the evidence viewer
-    spans = evidence.collect_spans(rows, lambda t, r: records.url(t, r, 1), records.row_id, summary)
+    def every_row() -> Iterator[tuple[str, dict[str, Any]]]:
+        for name, table in tables.items():
+            for chunk in _slices(table):
+                yield from ((name, row) for row in chunk)
+
+    spans = evidence.collect_spans(every_row(), lambda t, r: records.url(t, r, 1), records.row_id, summary)
     notice = _license_notice(package_dir)
     yield page("articles/index.html", "articles.html.j2", sources=[sources[k] for k in sorted(sources)], notice=notice,
                counts={k: len(spans.get(k, {})) for k in sources}, plain=_plain, labels=labels)
@@ -358,32 +498,47 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
                    article=html, cut=cut, spans=ordered, notice=notice, plain=_plain)
 
     # the records, paginated
-    mentions_of: dict[str, list[dict]] = {}
-    for m in rows.get("event_mentions", []):
-        mentions_of.setdefault(m["event_id"], []).append(m)
-    parts_of: dict[str, list[dict]] = {}
-    for ep in rows.get("event_participants", []):
-        parts_of.setdefault(ep["event_id"], []).append(ep)
+    # an event page's mentions and participations: grouped by the page of their event
+    inside = {t: Groups.of(tables[t], "event_id", tables["events"].column("event_id"), ROWS_PER_PAGE)
+              for t in ("event_mentions", "event_participants") if t in tables and "events" in tables}
+
+    def by_event(table: str, number: int) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = {}
+        if table in inside:
+            for row in inside[table].rows(number):
+                out.setdefault(row["event_id"], []).append(row)
+        return out
+
     helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
                "records": records, "row_id": records.row_id, "labels": labels, "summary": summary}
     for table in RECORD_TABLES:
-        if table not in rows:
+        if table not in tables:
             continue
-        table_rows = rows[table]
-        pages = max(1, -(-len(table_rows) // ROWS_PER_PAGE))
+        pages = max(1, -(-tables[table].num_rows // ROWS_PER_PAGE))
         for n in range(pages):
-            chunk = table_rows[n * ROWS_PER_PAGE:(n + 1) * ROWS_PER_PAGE]
+            chunk = tables[table].slice(n * ROWS_PER_PAGE, ROWS_PER_PAGE).to_pylist()
+            in_events = table == "events"
             yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
-                       rows=chunk, number=n + 1, pages=pages, mentions_of=mentions_of, parts_of=parts_of, **helpers)
-    for pid, acts in sorted(_actors(rows).items()):
-        if pid in participants:
-            yield page(f"participants/{pid}.html", "participant.html.j2", p=participants[pid], acts=acts,
+                       rows=chunk, number=n + 1, pages=pages,
+                       mentions_of=by_event("event_mentions", n) if in_events else {},
+                       parts_of=by_event("event_participants", n) if in_events else {}, **helpers)
+    del inside
+    if participant_rows:
+        acts_of = _actors(tables)
+        for i in sorted(range(len(participant_rows)), key=lambda i: participant_rows[i]["participant_id"]):
+            p = participant_rows[i]
+            acts = {kind: Head(groups.rows(i, ROWS_PER_PAGE), groups.count(i)) for kind, groups in acts_of.items()}
+            yield page(f"participants/{p['participant_id']}.html", "participant.html.j2", p=p, acts=acts,
                        shown=ROWS_PER_PAGE, **helpers)
+        del acts_of
 
     # versions
+    # the current files whole, only when there are versions to compare them with (never in a synthetic copy)
+    current = _current(ctx) if registry.releases else None
     states = _states(package_dir, Registry([r for r in registry.releases if version_key(r.version) < version_key(meta.version)]),
-                     _current(ctx)) if registry.releases else None
-    versions = _versions(ctx, registry, states, _current(ctx))
+                     current) if registry.releases else None
+    versions = _versions(ctx, registry, states, current)
+    del current
     changelog_path = package_dir / "CHANGELOG.md"
     entries = text.changelog_entries(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
     retired = _retired(package_dir)
@@ -415,10 +570,11 @@ def site_files(ctx) -> Iterator[tuple[str, bytes]]:
             yield "articles", sid, labels[sid], f"articles/{sid}.html", labels[sid] + " " + sid + " " + texts[sid]
         for table in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
                       "event_participants"):
-            for r in rows.get(table, []):
-                line = summary(table, r)
-                url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
-                yield table, records.row_id(table, r), line, url, _index_text(r, line)
+            for chunk in _slices(tables[table]) if table in tables else ():
+                for r in chunk:
+                    line = summary(table, r)
+                    url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
+                    yield table, records.row_id(table, r), line, url, _index_text(r, line)
 
     yield from search.files(documents())
     yield page("search.html", "search.html.j2")

@@ -14,6 +14,7 @@ article, as everywhere in the package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
@@ -48,22 +49,22 @@ class Span:
         return f"{self.start}-{self.end}"
 
 
-def collect_spans(rows_by_table: dict[str, list[dict]], url_of, row_id_of, summary_of) -> dict[str, dict[str, Span]]:
-    """``{source_id: {span key: Span}}`` from every row of every table that cites a span."""
+def collect_spans(rows: Iterable[tuple[str, dict[str, Any]]], url_of, row_id_of, summary_of) -> dict[str, dict[str, Span]]:
+    """``{source_id: {span key: Span}}`` from ``(table, row)`` of every row of every table that cites a span,
+    consumed as they come (the caller converts them from Arrow a slice at a time)."""
     out: dict[str, dict[str, Span]] = {}
-    for table, rows in rows_by_table.items():
-        for row in rows:
-            for src_col, ev_col, start_col, end_col in SPAN_COLUMNS:
-                source, start, end = row.get(src_col), row.get(start_col), row.get(end_col)
-                if source is None or start is None or end is None or ev_col not in row:
-                    continue
-                key = f"{start}-{end}"
-                span = out.setdefault(source, {}).setdefault(key, Span(int(start), int(end), row[ev_col] or ""))
-                span.count += 1
-                if len(span.citations) < ROWS_SHOWN_PER_SPAN:
-                    which = "evidence" if ev_col == "evidence" else "other evidence"
-                    span.citations.append(Citation(table, row_id_of(table, row), url_of(table, row), which,
-                                                   row.get("confidence"), summary_of(table, row)))
+    for table, row in rows:
+        for src_col, ev_col, start_col, end_col in SPAN_COLUMNS:
+            source, start, end = row.get(src_col), row.get(start_col), row.get(end_col)
+            if source is None or start is None or end is None or ev_col not in row:
+                continue
+            key = f"{start}-{end}"
+            span = out.setdefault(source, {}).setdefault(key, Span(int(start), int(end), row[ev_col] or ""))
+            span.count += 1
+            if len(span.citations) < ROWS_SHOWN_PER_SPAN:
+                which = "evidence" if ev_col == "evidence" else "other evidence"
+                span.citations.append(Citation(table, row_id_of(table, row), url_of(table, row), which,
+                                               row.get("confidence"), summary_of(table, row)))
     return out
 
 

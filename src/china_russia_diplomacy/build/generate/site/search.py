@@ -32,6 +32,7 @@ POSTINGS_BLOCK = 10_000  # documents per postings block: its largest postings fi
 LABEL_CHARS = 160
 KEY_CHARS = 2
 _TERM = re.compile(r"\w+(?:[-.]\w+)*")
+_PARTS = re.compile(r"[-.]")
 _MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -46,11 +47,11 @@ def normalize(text: str) -> str:
 
 def terms(text: str) -> set[str]:
     """The terms of a text: words and IDs whole (``men-0001``, ``2025-05-08``) and their parts."""
-    out: set[str] = set()
-    for token in _TERM.findall(normalize(text)):
-        out.add(token)
+    tokens = set(_TERM.findall(normalize(text)))
+    out = set(tokens)
+    for token in tokens:
         if "-" in token or "." in token:
-            out.update(p for p in re.split(r"[-.]", token) if p)
+            out.update(p for p in _PARTS.split(token) if p)
     return out
 
 
