@@ -180,13 +180,18 @@ def test_added_row_is_minor_and_removed_id_is_major_unless_retired():
     assert [c.level for c in changes] == ["minor"] and unretired == []
 
 
-def test_added_in_of_a_new_row_must_be_the_new_version_and_of_an_old_row_never_changes():
+def test_added_in_of_a_new_row_must_be_after_the_old_version_and_of_an_old_row_never_changes():
+    old = version(rows=[ROW])
     new = version(rows=[ROW, {**ROW, "event_id": "evt-0002", "added_in": "1.0.0"}], v="1.1.0")
-    diffs, _, _ = compare_rows(version(rows=[ROW]), new)
-    assert [p.split(":")[0] for p in check_added_in(new, diffs)] == ["events evt-0002"]
+    diffs, _, _ = compare_rows(old, new)
+    assert [p.split(":")[0] for p in check_added_in(old, new, diffs)] == ["events evt-0002"]
+    new = version(rows=[ROW, {**ROW, "event_id": "evt-0002", "added_in": "1.1.0"}], v="1.1.0")
+    diffs, _, _ = compare_rows(old, new)
+    assert check_added_in(old, new, diffs) == []
     new = version(rows=[{**ROW, "added_in": "1.1.0"}], v="1.1.0")
-    diffs, _, _ = compare_rows(version(rows=[ROW]), new)
-    assert len(check_added_in(new, diffs)) == 1 and "never changes" in check_added_in(new, diffs)[0]
+    diffs, _, _ = compare_rows(old, new)
+    problems = check_added_in(old, new, diffs)
+    assert len(problems) == 1 and "never changes" in problems[0]
 
 
 @pytest.mark.parametrize("old, new, bump", [
