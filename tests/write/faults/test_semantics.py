@@ -621,6 +621,20 @@ def test_every_row_the_rule_puts_below_high_is_refused_at_high(pkg):
         assert not missed, f"{table}: raised to high without a tie-confidence finding on lines {missed}"
 
 
+@defect("claim: explicit tie the span cannot make")
+def test_participation_explicit_without_an_explicit_anchor_is_reported(pkg):
+    """(evt-0036, par-0001, speaker), "Putin, for his part, said": participant and role are in the span, but the
+    span neither identifies the event itself nor lies in an explicit mention (its anchor men-0084 is
+    refers_back): an explicit tie there claims more than the words do."""
+    t = CsvTable.open(pkg, "event_participants")
+    i = t.where(lambda r: (r["event_id"], r["participant_id"], r["role"]) == ("evt-0036", "par-0001", "speaker")
+                and r["span_states"] == "actor+action")
+    t.set(i, "tie", "explicit")
+    t.set(i, "confidence", "high")
+    t.save()
+    f = assert_caught(pkg, "event_participants", "tie-explicit", t.line(i), "tie")
+    assert "overlaps" in f.message
+
 def test_primary_mention_is_capped_by_its_event(pkg):
     """An explicit tie gives high, but a primary mention is no higher than its event (whose confidence also
     covers the event's date): men-0106 is explicit, its event evt-0040 low (a vague period), so low is right and
