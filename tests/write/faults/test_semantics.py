@@ -273,6 +273,37 @@ def primary_mention_confidence_changed(pkg):
     return "event_mentions", "primary-confidence", t.line(i), "confidence"
 
 
+def mention_above_its_tie(pkg):
+    """men-0079 ("The meeting between Putin and Xi comes at a moment ...", the third audit's row): its span
+    refers back to the talks (tie refers_back), so the rule gives medium; raised back to high."""
+    t = CsvTable.open(pkg, "event_mentions")
+    i = t.where(lambda r: r["mention_id"] == "men-0079" and r["tie"] == "refers_back")
+    t.set(i, "confidence", "high")
+    t.save()
+    return "event_mentions", "tie-confidence", t.line(i), "confidence"
+
+
+def participation_above_its_tie(pkg):
+    """(evt-0029, par-0023, reporter): "The Kremlin stated via Telegram" is read as the Sunday announcement
+    through the same article (tie same_article, medium); raised back to high."""
+    t = CsvTable.open(pkg, "event_participants")
+    i = t.where(lambda r: (r["event_id"], r["participant_id"], r["role"]) == ("evt-0029", "par-0023", "reporter"))
+    t.set(i, "confidence", "high")
+    t.save()
+    return "event_participants", "tie-confidence", t.line(i), "confidence"
+
+
+def explicit_tie_the_span_cannot_make(pkg):
+    """men-0095 ("the solemn events in honor of the victory in the Great Patriotic War": no who, when or where)
+    recorded as tie explicit at high: the confidence matches the tie, but the span's words cannot make it."""
+    t = CsvTable.open(pkg, "event_mentions")
+    i = t.where(lambda r: r["mention_id"] == "men-0095" and r["span_states"] == "action")
+    t.set(i, "tie", "explicit")
+    t.set(i, "confidence", "high")
+    t.save()
+    return "event_mentions", "tie-explicit", t.line(i), "tie"
+
+
 def hidden_character_in_a_title(pkg, ch: str = "\u200b"):
     t = CsvTable.open(pkg, "events")
     title = t.get(0, "title")
@@ -310,6 +341,9 @@ CELL_EDITS = {
     "claim: resolved date at high confidence": resolved_date_at_high_confidence,
     "claim: inferred language at high confidence": inferred_language_at_high_confidence,
     "claim: primary mention's confidence not its event's": primary_mention_confidence_changed,
+    "claim: confidence not what its tie gives": mention_above_its_tie,
+    "claim: participation confidence not what its tie gives": participation_above_its_tie,
+    "claim: explicit tie the span cannot make": explicit_tie_the_span_cannot_make,
     "file: hidden character": hidden_character_in_a_title,
 }
 
@@ -541,6 +575,97 @@ def test_stated_language_may_be_high(pkg):
 @defect("claim: primary mention's confidence not its event's")
 def test_primary_mention_with_another_confidence_than_its_event_is_reported(pkg):
     _check(pkg, primary_mention_confidence_changed)
+
+
+@defect("claim: confidence not what its tie gives")
+def test_mention_raised_above_its_tie_is_reported_with_codes_and_expected_confidence(pkg):
+    table, rule, line, column = mention_above_its_tie(pkg)
+    f = assert_caught(pkg, table, rule, line, column)
+    assert "'refers_back'" in f.message and "gives 'medium'" in f.message and f.value == "high"
+
+
+@defect("claim: participation confidence not what its tie gives")
+def test_participation_raised_above_its_tie_is_reported(pkg):
+    table, rule, line, column = participation_above_its_tie(pkg)
+    f = assert_caught(pkg, table, rule, line, column)
+    assert "'same_article'" in f.message and "gives 'medium'" in f.message
+
+
+@defect("claim: explicit tie the span cannot make")
+def test_explicit_tie_without_the_words_for_it_is_reported(pkg):
+    table, rule, line, column = explicit_tie_the_span_cannot_make(pkg)
+    f = assert_caught(pkg, table, rule, line, column)
+    assert "'action'" in f.message
+
+
+@defect("claim: confidence not what its tie gives")
+def test_every_row_the_rule_puts_below_high_is_refused_at_high(pkg):
+    """The third audit's complaint was rows rated high one at a time while their siblings were lowered: now
+    raising ANY mention or participation row whose tie gives less than high to high is a finding on that
+    row's confidence (all raised in one copy, one validation)."""
+    from china_russia_diplomacy.validation import validate_package
+
+    raised = {}
+    for table in ("event_mentions", "event_participants"):
+        t = CsvTable.open(pkg, table)
+        rows = [i for i, row in enumerate(t.rows) if dict(zip(t.header, row))["confidence"] != "high"]
+        assert len(rows) > 50, f"{table}: expected many rows below high"
+        for i in rows:
+            t.set(i, "confidence", "high")
+        t.save()
+        raised[table] = [t.line(i) for i in rows]
+    findings = validate_package(pkg).findings
+    for table, lines in raised.items():
+        caught = {f.line for f in matching(findings, table, "tie-confidence", column="confidence")}
+        missed = [line for line in lines if line not in caught]
+        assert not missed, f"{table}: raised to high without a tie-confidence finding on lines {missed}"
+
+
+@defect("claim: explicit tie the span cannot make")
+def test_participation_explicit_without_an_explicit_anchor_is_reported(pkg):
+    """(evt-0036, par-0001, speaker), "Putin, for his part, said": participant and role are in the span, but the
+    span neither identifies the event itself nor lies in an explicit mention (its anchor men-0084 is
+    refers_back): an explicit tie there claims more than the words do."""
+    t = CsvTable.open(pkg, "event_participants")
+    i = t.where(lambda r: (r["event_id"], r["participant_id"], r["role"]) == ("evt-0036", "par-0001", "speaker")
+                and r["span_states"] == "actor+action")
+    t.set(i, "tie", "explicit")
+    t.set(i, "confidence", "high")
+    t.save()
+    f = assert_caught(pkg, "event_participants", "tie-explicit", t.line(i), "tie")
+    assert "overlaps" in f.message
+
+def test_primary_mention_is_capped_by_its_event(pkg):
+    """An explicit tie gives high, but a primary mention is no higher than its event (whose confidence also
+    covers the event's date): men-0106 is explicit, its event evt-0040 low (a vague period), so low is right and
+    high is refused, naming the event."""
+    t = CsvTable.open(pkg, "event_mentions")
+    i = t.where(lambda r: r["mention_id"] == "men-0106" and r["tie"] == "explicit" and r["is_primary"] == "true")
+    assert t.get(i, "confidence") == "low"
+    t.set(i, "confidence", "high")
+    t.save()
+    f = assert_caught(pkg, "event_mentions", "tie-confidence", t.line(i), "confidence")
+    assert "evt-0040" in f.message and "gives 'low'" in f.message
+
+
+def test_hedged_override_gives_low_and_curator_override_must_depart_from_the_rule(pkg):
+    """`hedged` lowers to low whatever the tie; `curator` is the recorded overruling: accepted when it
+    departs from the rule, refused when the rule gives the same value anyway (an override that overrides
+    nothing)."""
+    from china_russia_diplomacy.validation import validate_package
+
+    t = CsvTable.open(pkg, "event_participants")
+    hedged = t.where(lambda r: r["confidence_override"] == "hedged")
+    assert t.get(hedged, "confidence") == "low"
+    explicit = [k for k, row in enumerate(t.rows) if dict(zip(t.header, row))["tie"] == "explicit"]
+    departs, same = explicit[0], explicit[1]
+    t.set(departs, "confidence_override", "curator")
+    t.set(departs, "confidence", "medium")
+    t.set(same, "confidence_override", "curator")
+    t.save()
+    findings = matching(validate_package(pkg).findings, "event_participants", "tie-confidence")
+    assert [f.line for f in findings] == [t.line(same)], findings
+    assert "drop the override" in findings[0].message
 
 
 @defect("file: hidden character")
