@@ -28,6 +28,41 @@ def test_committed_generated_files_are_not_stale(repo):
     assert not stale, f"stale generated files, run `china-russia-diplomacy build`: {stale}"
 
 
+def test_no_committed_site_file_is_one_build_no_longer_writes(repo):
+    """Regression: build never deleted a site file it had stopped generating (a search shard whose terms
+    went, the previous version's download), so the committed site/ held files a fresh build lacks."""
+    outputs, _ = compute_outputs(repo)
+    left = sorted(p.relative_to(repo).as_posix() for p in (repo / "site").rglob("*") if p.is_file()
+                  and p.relative_to(repo).as_posix() not in outputs)
+    assert not left, f"files in site/ that build no longer writes: {left}"
+
+
+def test_build_removes_site_files_an_earlier_build_left_and_nothing_else(package_copy):
+    """A folder built over an old build equals one built from nothing: a stale file in site/ goes (and an
+    emptied folder with it), a file of the user's outside site/ stays."""
+    build(package_copy)
+    stale = [package_copy / "site" / "download" / "china-russia-diplomacy-0.9.0-data.zip",
+             package_copy / "site" / "old" / "page.html"]
+    for path in stale:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"from an earlier build")
+    mine = package_copy / "docs" / "my-notes.txt"
+    mine.write_text("keep", encoding="utf-8")
+    changed, report = build(package_copy)
+    assert report.valid
+    assert sorted(changed) == ["site/download/china-russia-diplomacy-0.9.0-data.zip", "site/old/page.html"]
+    assert not any(p.exists() for p in stale) and not (package_copy / "site" / "old").exists()
+    assert mine.read_text(encoding="utf-8") == "keep"
+
+
+def test_build_skipping_the_site_leaves_site_alone(package_copy):
+    build(package_copy)
+    extra = package_copy / "site" / "extra.html"
+    extra.write_text("x", encoding="utf-8")
+    build(package_copy, skip=("site",))
+    assert extra.exists()
+
+
 def test_build_is_byte_identical_twice(package_copy, tmp_path):
     build(package_copy)
     first = snapshot(package_copy)

@@ -16,6 +16,7 @@ builds give byte-identical files.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -197,6 +198,12 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
                 raise named_os_error(exc, target) from None
             replaced.append((target, saved))
             changed.append(rel)
+        for rel in _stale_generated(package_dir, outputs):  # after the new files, so a failure restores both
+            target, saved = package_dir / rel, backup / rel
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(target, saved)
+            replaced.append((target, saved))
+            changed.append(rel)
     except BaseException:
         for target, saved in reversed(replaced):
             if saved is None:
@@ -204,7 +211,42 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
             else:
                 os.replace(saved, target)
         raise
+    _remove_empty_dirs(package_dir, outputs)
     return changed
+
+
+# Folders whose every file is build's output: a file there that this build did not generate is left from an
+# earlier build (a renamed download, a search shard whose terms are gone) and is removed, so that a folder
+# built over an old one equals a folder built from nothing (reproducible, and nothing stale is published).
+OWNED_DIRS = ("site",)
+
+
+def _owned(outputs: Outputs) -> list[str]:
+    """The owned folders this build generated (a build that skipped the site leaves site/ alone)."""
+    return [d for d in OWNED_DIRS if any(rel.startswith(d + "/") for rel in outputs)]
+
+
+def _stale_generated(package_dir: Path, outputs: Outputs) -> list[str]:
+    stale = []
+    for folder in _owned(outputs):
+        root = package_dir / folder
+        if root.is_symlink() or not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(package_dir).as_posix()
+            if (path.is_file() or path.is_symlink()) and rel not in outputs:
+                stale.append(rel)
+    return stale
+
+
+def _remove_empty_dirs(package_dir: Path, outputs: Outputs) -> None:
+    for folder in _owned(outputs):
+        root = package_dir / folder
+        if root.is_symlink() or not root.is_dir():
+            continue
+        for path in sorted((p for p in root.rglob("*") if p.is_dir() and not p.is_symlink()), reverse=True):
+            with contextlib.suppress(OSError):
+                path.rmdir()  # only if empty
 
 
 def build(package_dir: str | Path, progress: Progress | None = None,
