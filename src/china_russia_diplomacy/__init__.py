@@ -26,7 +26,8 @@ _EXPORTS = {
     "cite": "read.cite",
     "article": "read.article",
     **dict.fromkeys(("versions", "fetch"), "read.version_store"),
-    **dict.fromkeys(("CRDError", "UsageError", "UntrustedInputError"), "core.errors"),
+    **dict.fromkeys(("CRDError", "UsageError", "UntrustedInputError", "NotFoundError", "UnknownNameError",
+                     "RefusedError", "ModifiedFilesError"), "core.errors"),
 }
 __all__ = [*_EXPORTS, "__version__"]
 

@@ -81,6 +81,7 @@ def test_publish_check_lists_what_no_one_has_given_yet(repo, capsys):
 
 
 def test_publish_check_is_satisfied_by_the_metadata_a_person_gives(package_copy, repo, capsys):
+    from china_russia_diplomacy.core.citation import release_date
     from china_russia_diplomacy.core.registry import read_registry
 
     (package_copy / "releases.json").write_bytes((repo / "releases.json").read_bytes())
@@ -98,6 +99,9 @@ def test_publish_check_is_satisfied_by_the_metadata_a_person_gives(package_copy,
     package.update(repository="https://github.com/o/r", homepage="https://o.github.io/r/", conceptDoi="10.5281/zenodo.1")
     path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     needs, optional, _ = publishing_needs(package_copy)
-    if read_registry(package_copy).get(package["version"]) is None:
+    if read_registry(package_copy).get(package["version"]) is None:  # a version in preparation
         needs = [n for n in needs if not n.startswith("releases.json")]
+    if release_date(package_copy, package["version"]) is None:  # ... whose CHANGELOG entry is not dated yet
+        assert f"CHANGELOG.md: no dated entry for {package['version']}" in needs
+        needs = [n for n in needs if not n.startswith("CHANGELOG.md")]
     assert needs == [] and optional == ["Zenodo community: none (zenodoCommunity in schemas/package.json)"]

@@ -72,7 +72,20 @@ def _renumber(cell: str, offset: int) -> str:
     return f"{m[1]}-{int(m[2]) + offset:04d}"
 
 
-def _replica_rows(header: list[str], rows: list[list[str]], copies: int, base: int) -> Iterable[list[str]]:
+def _placeless_undated_events(source_dir: Path) -> set[str]:
+    """Events with neither a date nor a place: a mention with ``actor`` and ``action`` ties one of them
+    explicitly (rule tie-explicit), but a replica gets a place name (below), and then needs its span to
+    state one."""
+    header, rows = _read(source_dir / "data" / "events.csv")
+    col = {name: i for i, name in enumerate(header)}
+    if not {"event_id", "date_basis", "location_name", "location_country"} <= set(col):
+        return set()
+    return {r[col["event_id"]] for r in rows if r[col["date_basis"]] == "undated"
+            and not r[col["location_name"]] and not r[col["location_country"]]}
+
+
+def _replica_rows(header: list[str], rows: list[list[str]], copies: int, base: int,
+                  placeless: frozenset[str] = frozenset()) -> Iterable[list[str]]:
     # Only ID-valued columns are remapped; free text that happens to contain an ID is left alone.
     id_columns = [i for i, name in enumerate(header)
                   if name.endswith("_id") and name not in ("source_id", "other_source_id", "speaker_id", "via_id",
@@ -80,15 +93,23 @@ def _replica_rows(header: list[str], rows: list[list[str]], copies: int, base: i
     # A replica of an event is otherwise the same event twice (the duplicate-event rule refuses that):
     # each replica's events get their own place name, the one column no other rule ties to the text.
     place = header.index("location_name") if "location_name" in header else None
+    # ... and a mention of such an event that ties it explicitly by actor and action alone states that place
+    # (replica mentions are synthetic: what their spans "state" is whatever keeps every rule valid).
+    states = header.index("span_states") if {"span_states", "tie", "event_id"} <= set(header) and "mention_id" in header else None
+    tie, event = (header.index("tie"), header.index("event_id")) if states is not None else (None, None)
     for c in range(copies):
         offset = c * base
-        for row in rows:
+        for real in rows:
+            row = real
             if offset:
-                row = list(row)
+                row = list(real)
                 for i in id_columns:
                     row[i] = _renumber(row[i], offset)
                 if place is not None:
                     row[place] = f"{row[place] or 'Synthetic place'} (replica {c})"
+                if states is not None and row[tie] == "explicit" and real[event] in placeless \
+                        and not {"name", "place"} & set(row[states].split("+")):
+                    row[states] += "+place"
             yield row
 
 
@@ -121,11 +142,12 @@ def write_copy(source_dir: str | Path, target_dir: str | Path, rows: int, *, id_
     if base < _id_base(source_dir):
         raise UsageError(f"id_stride {base} would reuse real IDs; use at least {_id_base(source_dir)}")
     (target_dir / "data").mkdir()
+    placeless = frozenset(_placeless_undated_events(source_dir))
     counts = {}
     for path in sorted((source_dir / "data").glob("*.csv")):
         table = path.stem
         header, body = _read(path)
-        out_rows = _replica_rows(header, body, copies, base) if table in REPLICATED else body
+        out_rows = _replica_rows(header, body, copies, base, placeless) if table in REPLICATED else body
         n = 0
         with (target_dir / "data" / path.name).open("w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh, lineterminator="\n")

@@ -44,6 +44,11 @@ class UnknownNameError(UsageError, KeyError):
     __str__ = BaseException.__str__
 
 
+class ModifiedFilesError(UntrustedInputError, RuntimeError):
+    """Files of a package do not match the sizes and SHA-256 its ``datapackage.json`` (or the wheel's
+    RECORD) records (``crd.check()``). Also a ``RuntimeError``, as ``check()`` raised in 1.x."""
+
+
 class RefusedError(UsageError, RuntimeError):
     """A maintainer command refuses the state it finds (stale generated files, uncommitted changes, a
     version already registered differently). Also a ``RuntimeError``, as these refusals were in 1.x."""

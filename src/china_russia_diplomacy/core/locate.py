@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path, PurePosixPath
 
-from .errors import CRDError
+from .errors import CRDError, NotFoundError
 
 DESCRIPTOR = "datapackage.json"
 ENV_VAR = "CHINA_RUSSIA_DIPLOMACY_DIR"
@@ -29,7 +29,7 @@ def installed_package_dir() -> Path:
     checkout = package.parents[1]  # src/china_russia_diplomacy -> the repository
     if (checkout / DESCRIPTOR).is_file() or (checkout / "schemas" / "package.json").is_file():
         return checkout
-    raise FileNotFoundError(
+    raise NotFoundError(
         f"no data package found: neither {shipped / DESCRIPTOR} (wheel) nor {checkout / DESCRIPTOR} "
         f"(source checkout); set {ENV_VAR} to a package directory"
     )
@@ -44,7 +44,7 @@ def find_package_dir(start: str | os.PathLike[str] | None = None) -> Path:
     if start is not None:
         path = Path(start).resolve()
         if not path.is_dir():
-            raise FileNotFoundError(f"{path}: not a directory")
+            raise NotFoundError(f"{path}: not a directory")
         return path
     cwd = Path.cwd().resolve()
     for candidate in (cwd, *cwd.parents):

@@ -114,7 +114,7 @@ def check_ready(package_dir: Path) -> None:
 
     missing = [rel for rel in REQUIRED_WHOLE if not (package_dir / rel).is_file()]
     if missing:
-        raise RuntimeError(f"cannot release: missing {', '.join(missing)} in {package_dir}, which the README points "
+        raise RefusedError(f"cannot release: missing {', '.join(missing)} in {package_dir}, which the README points "
                            "readers to; run `china-russia-diplomacy build`")
     outputs, _ = compute_outputs(package_dir)
     packed = set(release_files(package_dir, read_metadata(package_dir))) | set(REQUIRED)
@@ -174,7 +174,7 @@ def release_contents(package_dir: str | Path, *, check: bool = True,
 
         broken = broken_links(contents)
         if broken:
-            raise RuntimeError("cannot release: links that lead nowhere inside the archive:\n  " + "\n  ".join(broken))
+            raise RefusedError("cannot release: links that lead nowhere inside the archive:\n  " + "\n  ".join(broken))
     contents["SHA256SUMS"] = sha256sums(contents)
     return archive_name(meta), contents
 
@@ -380,7 +380,12 @@ def _cmd_publish_check(args) -> int:
 
 def register(subparsers) -> None:
     c = subparsers.add_parser("publish-check", help="list, one line each, what publishing still needs from a person "
-                                                    "(authors, ORCID, DOI, repository, PyPI and Zenodo set-up)")
+                                                    "(authors, ORCID, DOI, repository, PyPI and Zenodo set-up)",
+                              description="List, one line each, what publishing this version still needs from a person: "
+                                          "'needs:' lines (citation metadata in schemas/package.json, a dated CHANGELOG "
+                                          "entry, the registry entry, the release workflow), 'optional:' lines and "
+                                          "'confirm:' lines (PyPI trusted publisher, the ZENODO_TOKEN secret) that "
+                                          "cannot be checked from here. Exits 1 while anything is needed.")
     c.add_argument("dir", nargs="?", type=Path, help="package directory (default: the repository around the cwd)")
     c.set_defaults(func=_cmd_publish_check)
     p = subparsers.add_parser("release", help="write dist/<name>-<version>.zip with the data, docs and SHA256SUMS, "

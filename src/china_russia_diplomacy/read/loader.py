@@ -317,10 +317,13 @@ def verify(package_dir: str | Path | None = None) -> list[str]:
 
 
 def check(package_dir: str | Path | None = None) -> None:
-    """Raise ``RuntimeError`` listing every file that fails :func:`verify`."""
+    """Raise :class:`~china_russia_diplomacy.core.errors.ModifiedFilesError` (a ``RuntimeError``) listing
+    every file that fails :func:`verify`."""
     problems = verify(package_dir)
     if problems:
-        raise RuntimeError("data package files do not match datapackage.json:\n  " + "\n  ".join(problems))
+        from ..core.errors import ModifiedFilesError
+
+        raise ModifiedFilesError("data package files do not match datapackage.json:\n  " + "\n  ".join(problems))
 
 
 def describe(table: str, package_dir: str | Path | None = None) -> str:
