@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Union
 
+from ..core.errors import named_os_error
 from ..core.locate import safe_relative
 from .descriptor import FileDigest
 
@@ -152,11 +153,6 @@ class Outputs(Mapping):
         raise NotImplementedError
 
 
-def named_os_error(exc: OSError, path: Path) -> OSError:
-    """The same error naming ``path`` (the file the user knows) instead of a staging path."""
-    return exc if exc.errno is None else type(exc)(exc.errno, exc.strerror, str(path))
-
-
 def _open_for_writing(path: Path):
     """The one place a staged file is opened (a test makes it fail as a full disk would)."""
     return open(path, "wb", buffering=0)
@@ -216,4 +212,4 @@ def write_all(outputs: Outputs, files: Mapping[str, Data] | None) -> None:
         outputs.write(relpath, data)
 
 
-__all__ = ["Data", "HashingWriter", "Outputs", "StagedOutputs", "MemoryOutputs", "named_os_error", "write_all"]
+__all__ = ["Data", "HashingWriter", "Outputs", "StagedOutputs", "MemoryOutputs", "write_all"]

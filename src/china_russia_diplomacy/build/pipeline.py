@@ -28,7 +28,7 @@ from typing import Callable
 
 import pyarrow as pa
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, named_os_error
 from ..core.extras import require
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
@@ -36,7 +36,7 @@ from ..core.parquet_io import write_parquet
 from .descriptor import FileDigest, build_descriptor, dumps
 from ..validation import Finding, Report, ValidationError, check_inputs, check_outputs
 from .generate import GENERATORS, Generator
-from .outputs import Data, HashingWriter, MemoryOutputs, Outputs, StagedOutputs, named_os_error, write_all
+from .outputs import Data, HashingWriter, MemoryOutputs, Outputs, StagedOutputs, write_all
 
 
 @dataclass

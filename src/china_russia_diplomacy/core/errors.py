@@ -54,6 +54,12 @@ class RefusedError(UsageError, RuntimeError):
     version already registered differently). Also a ``RuntimeError``, as these refusals were in 1.x."""
 
 
+def named_os_error(exc: OSError, path) -> OSError:
+    """The same error naming ``path`` (the file the user knows) instead of a staging or temporary path,
+    which is gone by the time the user reads the message."""
+    return exc if exc.errno is None else type(exc)(exc.errno, exc.strerror, str(path))
+
+
 # What an errno means to someone who has to do something about it; the CLI adds the path and errno.
 _WAY_OUT: dict[str, str] = {
     "ENOSPC": "free space on that disk or write somewhere else",

@@ -26,7 +26,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..core.errors import UsageError
+from ..core.errors import UsageError, named_os_error
 
 MARKER = ".china-russia-diplomacy-export.json"
 DESCRIPTOR = "datapackage.json"
@@ -88,17 +88,10 @@ def temp_beside(output: Path) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     except OSError as exc:
-        raise _named(exc, output) from None
+        raise named_os_error(exc, output) from None
     os.close(fd)
     os.unlink(tmp)
     return Path(tmp)
-
-
-def _named(exc: OSError, path: Path) -> OSError:
-    """The same error, naming the target path instead of the staging path (or none)."""
-    if exc.errno is None:
-        return exc
-    return type(exc)(exc.errno, exc.strerror, str(path))
 
 
 def _staging_dir(output: Path) -> Path:
@@ -106,7 +99,7 @@ def _staging_dir(output: Path) -> Path:
     try:
         return Path(tempfile.mkdtemp(prefix=f".{output.name}.export-", dir=output.parent))
     except OSError as exc:
-        raise _named(exc, output) from None
+        raise named_os_error(exc, output) from None
 
 
 def write_folder(output: Path, files: dict[str, bytes], fmt: str) -> list[Path]:
@@ -126,7 +119,7 @@ def write_folder(output: Path, files: dict[str, bytes], fmt: str) -> list[Path]:
                 (staging / rel).parent.mkdir(parents=True, exist_ok=True)
                 (staging / rel).write_bytes(data)
             except OSError as exc:
-                raise _named(exc, output / rel) from None
+                raise named_os_error(exc, output / rel) from None
         if not output.exists():
             os.chmod(staging, 0o777 & ~_umask())  # mkdtemp made it private; the folder is the user's
             os.rename(staging, output)
@@ -164,7 +157,7 @@ def _replace_each(staging: Path, output: Path, names: list[str]) -> None:
             except OSError as exc:
                 if saved is not None and not target.exists():
                     os.replace(saved, target)
-                raise _named(exc, target) from None
+                raise named_os_error(exc, target) from None
             done.append((target, saved))
     except BaseException:
         for target, saved in reversed(done):
@@ -185,14 +178,14 @@ def write_file(output: Path, data: bytes, fmt: str | None) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
     except OSError as exc:
-        raise _named(exc, output) from None
+        raise named_os_error(exc, output) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp made it private; the file is the user's
         os.replace(tmp, output)
     except OSError as exc:
-        raise _named(exc, output) from None
+        raise named_os_error(exc, output) from None
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
