@@ -10,7 +10,10 @@ fail (or time out), and *survives* when they pass. A surviving mutant is either 
 ``tests/mutation_equivalents.toml`` and left out of the kill rate.
 
 Bounded time on two cores: the run copies the checkout into one scratch folder per lane (``--jobs``,
-default 2), so lanes mutate their own copy and never the worktree; each mutant's tests get a timeout of
+default 2), so lanes mutate their own copy and never the worktree; each lane runs its tests from a
+test server that imported pandas, pyarrow, pandera and pytest once and forks a child per mutant (the
+child imports the package from the mutated copy), so a mutant costs its tests' own seconds, not
+pytest's imports (``--no-fork``: a fresh pytest process per mutant, same verdicts); each mutant's tests get a timeout of
 four times the module's clean run; ``--sample N`` draws N mutants per module (seeded: the same sample
 every time), ``--budget MINUTES`` stops starting new mutants after that time. Output: the kill rate per
 module and every survivor (line, operator, the mutated line); ``--json FILE`` writes the same.
@@ -72,7 +75,13 @@ MODULES: dict[str, list[str]] = {
     # the others, when time permits
     f"{PKG}/core/locate.py": ["tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
     f"{PKG}/read/version_store.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/version_cache.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/version_download.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/folder_check.py": ["tests/write/faults/test_untrusted_folders.py", "tests/read/test_loader.py"],
+    f"{PKG}/read/installed_files.py": ["tests/read/test_installed_copy.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_hostile.py"],
+    f"{PKG}/build/generate/site/text.py": ["tests/write/test_site_hostile.py"],
+    f"{PKG}/core/text_codes.py": ["tests/read/test_file_export.py", "tests/read/test_sqlite_export.py"],
     f"{PKG}/exports/file_export.py": ["tests/read/test_file_export.py"],
 }
 PRIORITY = [m for m in MODULES if "/validation/rules/" in m or m.endswith(
@@ -184,23 +193,104 @@ def make_lane(root: Path, n: int) -> Path:
     return lane  # no .git: a lane never touches the repository (the tests mapped here need no git)
 
 
-def run_tests(lane: Path, tests: list[str], timeout: float) -> tuple[str, float]:
-    """'passed', 'failed' or 'timeout' for the module's tests in ``lane``, and the seconds taken."""
+# The lane's test server: a Python process that imports the heavy libraries once (pandas, pyarrow,
+# pandera, pytest, hypothesis: most of a cold pytest's seconds), then forks one child per mutant; the
+# child imports the package from the lane's (mutated) source and runs pytest there. The package itself
+# is never imported by the server, so every child sees the file as the lane holds it at that moment.
+_SERVER = r"""
+import json, os, signal, sys, time
+out = os.fdopen(os.dup(1), "w", buffering=1)
+devnull = os.open(os.devnull, os.O_RDWR)
+import numpy, pandas, pyarrow, pyarrow.compute, pyarrow.csv, pyarrow.parquet, pandera.pandas, pytest, hypothesis, jinja2
+assert not any(m.startswith("china_russia_diplomacy") for m in sys.modules), "the server must not import the package"
+for line in sys.stdin:
+    job = json.loads(line)
+    start = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.setpgid(0, 0)
+        os.dup2(devnull, 0); os.dup2(devnull, 1); os.dup2(devnull, 2)
+        try:
+            rc = int(pytest.main(job["args"]))
+        except BaseException:
+            rc = 99
+        os._exit(rc)
+    deadline = start + job["timeout"]
+    status = None
+    while status is None:
+        done, st = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = os.waitstatus_to_exitcode(st)
+        elif time.monotonic() > deadline:
+            os.killpg(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            status = "timeout"
+        else:
+            time.sleep(0.05)
+    try:
+        os.killpg(pid, signal.SIGKILL)  # whatever the tests started and left behind
+    except ProcessLookupError:
+        pass
+    out.write(json.dumps({"status": status, "seconds": time.monotonic() - start}) + "\n")
+"""
+
+_PYTEST_ARGS = ["-x", "-q", "-m", "not slow", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header",
+                "-o", "addopts="]
+
+
+def _lane_env(lane: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(lane / "src"), PYTHONDONTWRITEBYTECODE="1", PYTHONHASHSEED="0")
     env.pop("CRD_PACKAGE_DIR", None)
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not slow", "-p", "no:cacheprovider", "-p", "no:randomly",
-           "--no-header", "-o", "addopts=", *tests]
-    start = time.monotonic()
-    try:
-        proc = subprocess.run(cmd, cwd=lane, env=env, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return "timeout", time.monotonic() - start
-    took = time.monotonic() - start
-    if proc.returncode == 0:
-        return "passed", took
-    if proc.returncode == 5:
-        raise RuntimeError(f"no tests collected: {' '.join(tests)}")
-    return "failed", took
+    return env
+
+
+class Lane:
+    """One scratch copy of the checkout and the way its tests are run: a forking test server (the
+    default: a mutant costs its tests' own time, not pytest's imports), or a fresh ``python -m pytest``
+    per mutant (``--no-fork``: slower, for a platform without ``fork`` or to check the server)."""
+
+    def __init__(self, path: Path, fork: bool) -> None:
+        self.path, self.server = path, None
+        if fork:
+            self.server = subprocess.Popen([sys.executable, "-c", _SERVER], cwd=path, env=_lane_env(path),
+                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+
+    def run_tests(self, tests: list[str], timeout: float) -> tuple[str, float]:
+        """'passed', 'failed' or 'timeout' for the module's tests in this lane, and the seconds taken."""
+        if self.server is None:
+            return self._run_subprocess(tests, timeout)
+        self.server.stdin.write(json.dumps({"args": [*_PYTEST_ARGS, *tests], "timeout": timeout}) + "\n")
+        self.server.stdin.flush()
+        reply = self.server.stdout.readline()
+        if not reply:
+            raise RuntimeError(f"the test server of {self.path} stopped (exit {self.server.poll()})")
+        answer = json.loads(reply)
+        return self._outcome(answer["status"], tests), answer["seconds"]
+
+    def _run_subprocess(self, tests: list[str], timeout: float) -> tuple[str, float]:
+        cmd = [sys.executable, "-m", "pytest", *_PYTEST_ARGS, *tests]
+        start = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, cwd=self.path, env=_lane_env(self.path), capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return "timeout", time.monotonic() - start
+        return self._outcome(proc.returncode, tests), time.monotonic() - start
+
+    @staticmethod
+    def _outcome(status, tests: list[str]) -> str:
+        if status == "timeout":
+            return "timeout"
+        if status == 0:
+            return "passed"
+        if status == 5:
+            raise RuntimeError(f"no tests collected: {' '.join(tests)}")
+        return "failed"
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.server.stdin.close()
+            self.server.wait(timeout=30)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -213,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=29)
     p.add_argument("--budget", type=float, default=0, help="minutes after which no new mutant starts (0: none)")
     p.add_argument("--json", type=Path, help="write every mutant's outcome here")
+    p.add_argument("--no-fork", action="store_true", help="a fresh pytest process per mutant instead of the "
+                   "forking test server (slower; the same verdicts)")
     p.add_argument("--rerun", type=Path, help="a --json file of an earlier run: take its mutants and outcomes, "
                    "and run again only those that survived (after adding tests)")
     args = p.parse_args(argv)
@@ -260,11 +352,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     deadline = started + args.budget * 60 if args.budget else float("inf")
     scratch = Path(tempfile.mkdtemp(prefix="crd-mutation-"))
-    lanes = [make_lane(scratch, n) for n in range(max(1, args.jobs))]
-    print(f"{len(work)} mutants in {len(modules)} modules, {len(lanes)} lanes in {scratch}", flush=True)
+    lanes = [Lane(make_lane(scratch, n), fork=not args.no_fork and hasattr(os, "fork"))
+             for n in range(max(1, args.jobs))]
+    print(f"{len(work)} mutants in {len(modules)} modules, {len(lanes)} lanes in {scratch}"
+          f"{'' if lanes[0].server else ' (a pytest process per mutant)'}", flush=True)
     try:
         for m, r in results.items():  # the clean run: the tests must pass, and give the timeout
-            outcome, r.baseline = run_tests(lanes[0], r.tests, timeout=900)
+            outcome, r.baseline = lanes[0].run_tests(r.tests, timeout=900)
             if outcome != "passed":
                 print(f"error: the tests of {m} fail without any mutation; fix them first", file=sys.stderr)
                 return 1
@@ -274,18 +368,18 @@ def main(argv: list[str] | None = None) -> int:
         done = [0]
         lock = threading.Lock()
 
-        def lane_worker(lane: Path) -> None:
+        def lane_worker(lane: Lane) -> None:
             while time.monotonic() < deadline:
                 try:
                     mutant = todo.get_nowait()
                 except queue.Empty:
                     return
-                path = lane / mutant.module
+                path = lane.path / mutant.module
                 source = path.read_text(encoding="utf-8")
                 try:
                     path.write_text(mutate(source, mutant), encoding="utf-8")
-                    outcome, mutant.seconds = run_tests(lane, results[mutant.module].tests,
-                                                        timeout=max(60.0, 4 * results[mutant.module].baseline))
+                    outcome, mutant.seconds = lane.run_tests(results[mutant.module].tests,
+                                                             timeout=max(60.0, 4 * results[mutant.module].baseline))
                     mutant.outcome = {"passed": "survived", "failed": "killed", "timeout": "timeout"}[outcome]
                 except Exception as exc:  # noqa: BLE001 - reported per mutant, the run goes on
                     mutant.outcome, mutant.why = "error", str(exc)
@@ -304,6 +398,8 @@ def main(argv: list[str] | None = None) -> int:
         for t in threads:
             t.join()
     finally:
+        for lane in lanes:
+            lane.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
     minutes = (time.monotonic() - started) / 60
