@@ -216,3 +216,40 @@ def test_a_narrowed_pattern_says_that_values_it_allowed_are_refused_now():
     after = version(with_constraint("event_id", "pattern", "evt-[0-9]{5,}"))
     [change] = compare_schemas(before, after)
     assert change.level == "major" and "some values it allowed are refused now" in change.what
+
+
+def test_a_corrected_row_without_notes_gets_its_reason_from_its_confidence_codes():
+    """The CHANGELOG gives a reason for every changed row (issue 28): a mention or participation row has no
+    notes column, so its line states the codes it now carries, from which tie-confidence gives confidence;
+    a row with a note keeps the note, and a table without codes gives no invented reason."""
+    from china_russia_diplomacy.publish.diff.render import changelog_section
+    from china_russia_diplomacy.publish.diff.rows import coded_reason
+
+    schema = {"name": "event_mentions", "primaryKey": "mention_id",
+              "fields": [{"name": n, "type": "string"} for n in
+                         ("mention_id", "is_primary", "span_states", "tie", "confidence_override", "confidence")]}
+    old_row = {"mention_id": "men-0001", "is_primary": "false", "span_states": "actor+action", "tie": "same_article",
+               "confidence_override": None, "confidence": "high"}
+    new_row = {**old_row, "confidence": "medium"}
+    primary = {**new_row, "mention_id": "men-0002", "is_primary": "true", "tie": "explicit",
+               "confidence_override": "hedged", "span_states": None}
+    def version(v, schemas, rows):
+        return Version(v, {"name": "pkg", "version": v}, schemas, rows, set())
+
+    old = version("1.0.0", {"event_mentions": schema}, {"event_mentions": [old_row, {**primary, "confidence": "high"}]})
+    new = version("1.1.0", {"event_mentions": schema}, {"event_mentions": [new_row, primary]})
+    [d], _, _ = compare_rows(old, new)
+    assert d.reasons == {
+        "men-0001": "coded tie `same_article`, the span stating actor, action; confidence follows by rule `tie-confidence`",
+        "men-0002": "coded tie `explicit`, the span stating nothing of the event, override `hedged`; a primary mention, "
+                    "no higher than its event; confidence follows by rule `tie-confidence`"}
+    text = changelog_section(PackageDiff("1.0.0", "1.1.0", tables=[d]))
+    assert ("- `event_mentions` `men-0001`: `confidence` 'high' → 'medium' (coded tie `same_article`, the span stating "
+            "actor, action; confidence follows by rule `tie-confidence`)") in text.splitlines()
+    assert coded_reason({"event_id": "evt-0001", "title": "x"}) is None
+    noted = {**new_row, "notes": "re-read"}
+    assert coded_reason(noted) is not None  # the codes are there, but a note wins:
+    schema_n = {**schema, "fields": [*schema["fields"], {"name": "notes", "type": "string"}]}
+    [d], _, _ = compare_rows(version("1.0.0", {"event_mentions": schema_n}, {"event_mentions": [{**old_row, "notes": None}]}),
+                             version("1.1.0", {"event_mentions": schema_n}, {"event_mentions": [noted]}))
+    assert d.reasons == {"men-0001": "re-read"}

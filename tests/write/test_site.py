@@ -298,6 +298,21 @@ def test_each_version_page_says_why_and_links_its_rows():
     assert "The row's note:" in v120 and "Decided in curation/NOTES.md" in v120
 
 
+def test_a_changed_row_without_notes_shows_the_curators_words_from_the_changelog():
+    """Mentions and participations have no notes column: their version-page reason is the CHANGELOG's
+    hand-written line for the row (regression: it said only "see the CHANGELOG entry"), and where the entry
+    has no such line, the generated codes of the row's correction line."""
+    from china_russia_diplomacy.build.generate.site import text
+
+    entry = ("- `event_mentions` `men-0002`: `confidence` 'high' → 'medium' (coded tie `same_article`)\n"
+             "- `men-0001`: names the victory (`name`): explicit.\n")
+    assert text.changelog_words(entry) == {"men-0001": "names the victory (`name`): explicit."}
+    assert text.changelog_rows(entry) == {("event_mentions", "men-0002"): "coded tie `same_article`"}
+    page = (SITE / "versions" / "1.3.0.html").read_text(encoding="utf-8")
+    row = re.search(r'#r-men-0007">men-0007</a></strong>.*?</div>', page, re.S).group(0)
+    assert "The CHANGELOG: names the victory of China" in row, row
+
+
 def test_evidence_marks_hold_exactly_their_span_even_where_spans_cross():
     from china_russia_diplomacy.build.generate.site import evidence
 

@@ -54,7 +54,8 @@ def changelog_section(d: PackageDiff | dict[str, Any]) -> str:
         lines.append(f"| `{name}` | {t['new_rows']} | {len(t['added'])} | {len(t['removed'])} | {len(t['changed'])} |")
     corrections = [(name, k, cells) for name, t in tables.items() for k, cells in t["changed"].items()]
     if corrections:
-        lines += ["", "Corrections (the row's curator note gives the reason):", ""]
+        lines += ["", "Corrections, each with its reason: the row's curator note, or, for a row without one, the "
+                  "confidence codes it now carries:", ""]
         for name, key, cells in corrections:
             cols = ", ".join(f"`{c['column']}` {c['old']!r} → {c['new']!r}" for c in cells if c["column"] != "notes")
             reasons = tables[name]["reasons"]

@@ -23,8 +23,9 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
         d.added, d.removed, changed = compare_keyed(old_by, new_by)
         for key, cells in changed.items():
             d.changed[key] = [CellChange(*cell) for cell in cells]
-            if new_by[key].get("notes"):
-                d.reasons[key] = new_by[key]["notes"]
+            reason = new_by[key].get("notes") or coded_reason(new_by[key])
+            if reason:
+                d.reasons[key] = reason
         diffs.append(d)
         if d.added:
             changes.append(Change("minor", table, f"{table}: {len(d.added)} row(s) added"))
@@ -49,6 +50,23 @@ def compare_rows(old: Version, new: Version) -> tuple[list[TableDiff], list[Chan
             d.removed = sorted(row_key(r, primary_key(old.schemas[table])) for r in old_rows)
             diffs.append(d)
     return diffs, changes, unretired
+
+
+def coded_reason(row: dict) -> str | None:
+    """The reason a row without a curator note carries in its own cells: the confidence codes of the
+    tables that have them (``span_states``, ``tie``, ``confidence_override``; ``event_mentions`` and
+    ``event_participants``), from which rule ``tie-confidence`` gives ``confidence``. Worded from the new
+    row only, so a CHANGELOG line says what the row now records, never a judgement the data does not hold."""
+    tie = row.get("tie")
+    if not tie:
+        return None
+    states = row.get("span_states")
+    said = ", ".join(str(states).split("+")) if states else "nothing of the event"
+    override = row.get("confidence_override")
+    primary = row.get("is_primary") in (True, "true")
+    return (f"coded tie `{tie}`, the span stating {said}" + (f", override `{override}`" if override else "")
+            + ("; a primary mention, no higher than its event" if primary else "")
+            + "; confidence follows by rule `tie-confidence`")
 
 
 def check_added_in(old: Version, new: Version, tables: list[TableDiff]) -> list[str]:

@@ -552,6 +552,7 @@ def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
             continue
         why = {"entry": entry, "records": records, "plain": _plain, "retired": retired, "shown": ROWS_PER_PAGE,
                "reasons": text.changelog_rows(entry["changelog"] or ""),
+               "words": text.changelog_words(entry["changelog"] or ""),
                "decisions": text.notes_reasons(curation_notes, entry["version"])}
         yield page(f"versions/{entry['version']}.html", "version.html.j2", **why)
         # the rest of a long list, ROWS_PER_PAGE rows a page (the version page shows the first page)

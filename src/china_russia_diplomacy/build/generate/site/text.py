@@ -46,6 +46,15 @@ def changelog_rows(entry: str) -> dict[tuple[str, str], str]:
     return {(m.group(1), m.group(2)): m.group(3) for m in _ROW_LINE.finditer(entry)}
 
 
+_KEY_LINE = re.compile(r"^- `([^`]+)`: (.+)$", re.M)
+
+
+def changelog_words(entry: str) -> dict[str, str]:
+    """``{row key: the curator's words}`` from an entry's hand-written list of reasons for rows that have no
+    note of their own ("- `men-0007`: names the victory ..."): one backticked key, not a table and a key."""
+    return {m.group(1): m.group(2) for m in _KEY_LINE.finditer(entry)}
+
+
 _ID = re.compile(r"\b(?:evt|men|par|quo|agr|dis|src)-[0-9]{4,}\b")
 _SECTION = re.compile(r"^## (.+)$", re.M)
 
