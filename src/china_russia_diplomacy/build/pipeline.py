@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from ..core.errors import UsageError, named_os_error
 from ..core.extras import require
+from ..core.replace import AllOrNothing
 from ..core.files import irregular_entries
 from ..core.metadata import Metadata, SchemaError, read_metadata
 from ..core.parquet_io import write_parquet
@@ -178,39 +179,17 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
 
     "Changed" is decided from the size and hash recorded while the output was written against the file
     in place (read in blocks), so neither is ever held in memory whole."""
-    backup = staging / ".backup"
-    replaced: list[tuple[Path, Path | None]] = []
     changed = []
-    try:
+    with AllOrNothing(staging / ".backup") as swap:
         for rel in sorted(outputs):
             target = package_dir / rel
             if outputs.same_as(rel, target):
                 continue
-            saved = None
-            if target.exists():
-                saved = backup / rel
-                saved.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(target, saved)
-            try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, target)
-            except OSError as exc:  # name the package's file, not the staging path about to be removed
-                raise named_os_error(exc, target) from None
-            replaced.append((target, saved))
+            swap.replace(staging / rel, target)
             changed.append(rel)
         for rel in _stale_generated(package_dir, outputs):  # after the new files, so a failure restores both
-            target, saved = package_dir / rel, backup / rel
-            saved.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(target, saved)
-            replaced.append((target, saved))
+            swap.remove(package_dir / rel)
             changed.append(rel)
-    except BaseException:
-        for target, saved in reversed(replaced):
-            if saved is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(saved, target)
-        raise
     _remove_empty_dirs(package_dir, outputs)
     return changed
 

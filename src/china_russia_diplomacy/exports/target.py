@@ -27,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 from ..core.errors import UsageError, named_os_error
+from ..core.replace import AllOrNothing
 
 MARKER = ".china-russia-diplomacy-export.json"
 DESCRIPTOR = "datapackage.json"
@@ -138,34 +139,13 @@ def _umask() -> int:
 
 def _replace_each(staging: Path, output: Path, names: list[str]) -> None:
     """Move the staged files over ``output``'s; on any error put back what was already replaced."""
-    backup = staging / ".backup"
-    done: list[tuple[Path, Path | None]] = []
-    try:
+    with AllOrNothing(staging / ".backup") as swap:
         for rel in names:
             target = output / rel
-            saved = None
-            try:
-                if target.is_dir() and not target.is_symlink():
-                    raise ExportTargetError(f"export refused: {target} is a folder where the export writes a file; "
-                                            "remove it or pass another --output")
-                if target.exists() or target.is_symlink():
-                    saved = backup / rel
-                    saved.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(target, saved)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging / rel, target)
-            except OSError as exc:
-                if saved is not None and not target.exists():
-                    os.replace(saved, target)
-                raise named_os_error(exc, target) from None
-            done.append((target, saved))
-    except BaseException:
-        for target, saved in reversed(done):
-            if saved is None:
-                target.unlink(missing_ok=True)
-            else:
-                os.replace(saved, target)
-        raise
+            if target.is_dir() and not target.is_symlink():
+                raise ExportTargetError(f"export refused: {target} is a folder where the export writes a file; "
+                                        "remove it or pass another --output")
+            swap.replace(staging / rel, target)
 
 
 def write_file(output: Path, data: bytes, fmt: str | None) -> Path:
