@@ -24,7 +24,7 @@ from ..core.registry import sha256_file
 
 MODIFIED = "+modified"
 
-_HASHES: dict[tuple[str, int, int], str] = {}
+_HASHES: dict[tuple[str, int, int, int, int, int], str] = {}
 _WARNED: set[tuple[str, tuple[str, ...]]] = set()
 
 
@@ -33,9 +33,12 @@ class ModifiedPackageWarning(UserWarning):
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of ``path``, computed once per process for each (path, size, mtime)."""
+    """SHA-256 of ``path``, computed once per process for each state of the file: its path, device and
+    inode, size, modification time and status-change time. The last is the one no user can set back
+    (``touch -r`` or ``os.utime`` restore an mtime, and any write or rename moves the ctime), so an edit
+    that keeps the size and the mtime is still hashed again."""
     st = os.stat(path)
-    key = (os.path.realpath(path), st.st_size, st.st_mtime_ns)
+    key = (os.path.realpath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
     if key not in _HASHES:
         _HASHES[key] = sha256_file(path)
     return _HASHES[key]

@@ -240,6 +240,28 @@ def test_an_intact_copy_loads_without_a_warning_and_hashes_once(package_copy, mo
     assert calls == [], "an unchanged file was hashed again in the same process"
 
 
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen_in_the_same_process(package_copy):
+    """The per-process hash cache must not take a file's size and modification time for its content:
+    one cell replaced by another of the same length, and the mtime set back (``touch -r``), is a new
+    state of the file (its status-change time moved) and is labelled ``+modified``."""
+    import os
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert crd.load("events", package_dir=package_copy).attrs["version"] == VERSION  # cached as intact
+    csv = package_copy / "data" / "events.csv"
+    st = csv.stat()
+    data = csv.read_bytes()
+    at = data.index(b"evt-0001,") + len(b"evt-0001,")
+    edited = data[:at] + (b"X" if data[at:at + 1] != b"X" else b"Y") + data[at + 1:]
+    assert len(edited) == len(data)
+    csv.write_bytes(edited)
+    os.utime(csv, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert csv.stat().st_size == st.st_size and csv.stat().st_mtime_ns == st.st_mtime_ns
+    with pytest.warns(ModifiedPackageWarning, match="data/events.csv"):
+        assert crd.load("events", package_dir=package_copy).attrs["version"] == f"{VERSION}+modified"
+
+
 # --- paths are paths ----------------------------------------------------------------------------------------
 
 
