@@ -16,6 +16,8 @@ from china_russia_diplomacy.core.locate import safe_relative
     "/etc/passwd", "//server/share/x.csv",  # absolute
     "..\\evil.csv", "data\\..\\..\\evil.csv", "data\\events.csv",  # Windows separators
     "C:/evil.csv", "C:evil.csv", "c:\\evil.csv",  # drives
+    "./../evil.csv", "data/./../../evil.csv",  # dot-dot behind a dot
+    "data/events.csv\x00.txt",  # a NUL byte (os calls raise ValueError on it: validate gave a traceback)
     "",  # nothing
 ])
 def test_a_path_leaving_the_package_in_any_form_is_refused(path):

@@ -121,7 +121,9 @@ def writable_package_dir(start: str | os.PathLike[str] | None, command: str) -> 
 
 
 def safe_relative(path: str) -> bool:
-    """True for a relative POSIX path that stays inside the package (no ``..``, drive or backslash):
-    the only kind of resource path the loader, ``verify()`` and validation will open."""
+    """True for a relative POSIX path that stays inside the package (no ``..``, drive or backslash, and
+    no NUL byte, on which every ``os`` call raises ValueError instead of answering): the only kind of
+    resource path the loader, ``verify()`` and validation will open."""
     p = PurePosixPath(path)
-    return bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
+    return (bool(path) and not p.is_absolute() and ".." not in p.parts and "\\" not in path and ":" not in path
+            and "\x00" not in path)

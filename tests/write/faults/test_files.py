@@ -7,7 +7,9 @@ import unicodedata
 
 import pytest
 
-from .inject import CsvTable, assert_caught
+from china_russia_diplomacy.validation import validate_package
+
+from .inject import CsvTable, assert_caught, matching
 
 defect = pytest.mark.defect
 TABLES = ["sources", "events", "event_mentions", "participants", "event_participants", "agreements", "quotes", "discrepancies"]
@@ -114,14 +116,35 @@ def test_nul_byte_is_reported(pkg):
 
 
 @defect("file: truncated file")
-def test_file_cut_in_its_last_row_is_reported(pkg):
+def test_file_cut_in_a_plain_cell_of_its_last_row_is_reported_as_truncated_and_ragged(pkg):
+    """Cut after the last row's ID and three characters: no quote is open, so exactly two findings on
+    that line (issue 29: the old test cut wherever half the row fell and accepted either finding)."""
     path = _csv(pkg, "event_mentions")
     data = path.read_bytes()
     last_start = data.rstrip(b"\n").rfind(b"\n") + 1
-    cut = data[: last_start + (len(data) - last_start) // 2]
+    cut = data[: data.index(b",", last_start) + 4]
     path.write_bytes(cut)
-    f = assert_caught(pkg, "event_mentions", ("final-newline", "csv-syntax"), cut.count(b"\n") + 1, build=True)
+    line = cut.count(b"\n") + 1
+    f = assert_caught(pkg, "event_mentions", "final-newline", line, build=True)
     assert "truncated" in f.message
+    assert_caught(pkg, "event_mentions", "row-length", line)
+    assert not matching(validate_package(pkg).findings, "event_mentions", "csv-syntax")
+
+
+@defect("file: truncated file")
+def test_file_cut_inside_a_quoted_cell_of_its_last_row_is_reported_as_truncated_and_unterminated(pkg):
+    """Cut five characters into the last row's quoted evidence: the final newline is missing and the
+    quote is never closed, each its own finding on that line, the second naming the column."""
+    path = _csv(pkg, "event_mentions")
+    data = path.read_bytes()
+    last_start = data.rstrip(b"\n").rfind(b"\n") + 1
+    cut = data[: data.index(b',"', last_start) + 7]
+    path.write_bytes(cut)
+    line = cut.count(b"\n") + 1
+    f = assert_caught(pkg, "event_mentions", "final-newline", line, build=True)
+    assert "truncated" in f.message
+    g = assert_caught(pkg, "event_mentions", "csv-syntax", line, "evidence", build=True)
+    assert "never closed" in g.message
 
 
 @defect("file: unterminated quote")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .inject import CsvTable, assert_caught
+from .inject import CsvTable, assert_caught, assert_reported
 
 defect = pytest.mark.defect
 SCHEMAS = Path(__file__).resolve().parents[3] / "schemas"
@@ -38,7 +38,12 @@ def test_duplicate_participant_id_is_reported(pkg):
     t.rows.append(list(t.rows[0]))
     t.set(len(t.rows) - 1, "notes", "a second row with the same ID")
     t.save()
-    assert_caught(pkg, "participants", ("primary-key", "unique"), t.line(len(t.rows) - 1), "participant_id")
+    # Both findings, each asserted alone (issue 29: accepting either let one of them go unnoticed).
+    from china_russia_diplomacy.validation import validate_package
+
+    report = validate_package(pkg)
+    for rule in ("primary-key", "unique"):
+        assert_reported(report, "participants", rule, t.line(len(t.rows) - 1), "participant_id")
 
 
 @defect("table: duplicate composite key")
