@@ -83,8 +83,9 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/read/installed_files.py": ["tests/read/test_installed_copy.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
     f"{PKG}/build/generate/site/text.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
-    f"{PKG}/core/text_codes.py": ["tests/read/test_file_export.py", "tests/read/test_sqlite_export.py"],
-    f"{PKG}/exports/file_export.py": ["tests/read/test_file_export.py"],
+    f"{PKG}/core/text_codes.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py",
+                                  "tests/read/test_sqlite_export.py"],
+    f"{PKG}/exports/file_export.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py"],
 }
 PRIORITY = [m for m in MODULES if "/validation/rules/" in m or m.endswith(
     ("csvfile.py", "convert.py", "line_patch.py", "integrity.py", "history.py", "archive_check.py", "pattern_order.py"))
