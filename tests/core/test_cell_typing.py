@@ -145,3 +145,10 @@ def test_empty_strings_become_nulls_and_every_other_cell_stays(cells):
     assert out.to_pylist() == expected and out.null_count == expected.count(None)
     for chunk in out.chunks:
         chunk.validate(full=True)
+
+
+def test_empty_to_null_shares_the_text_of_a_plain_chunk_instead_of_copying_it():
+    chunk = pa.array(["a", "", "bc"] * 1000, pa.string())
+    out = _null_where_empty(pa.chunked_array([chunk])).chunks[0]
+    assert out.buffers()[2].address == chunk.buffers()[2].address  # the same bytes, a new validity bitmap only
+    assert out.buffers()[1].address == chunk.buffers()[1].address and out.null_count == 1000

@@ -128,13 +128,20 @@ def test_a_row_without_a_source_a_start_an_end_or_an_evidence_column_cites_no_sp
     assert out == {}
 
 
+def test_a_row_whose_first_claim_has_no_span_still_cites_its_second():
+    row = {"id": "dis-1", "source_id": "src-0001", "evidence": "one", "evidence_start": None, "evidence_end": None,
+           "other_source_id": "src-0002", "other_evidence": "two", "other_evidence_start": 4, "other_evidence_end": 7}
+    out = _collect([("discrepancies", row)])
+    assert list(out) == ["src-0002"] and [c.which for c in out["src-0002"]["4-7"].citations] == ["other evidence"]
+
+
 def test_an_evidence_column_left_empty_still_cites_its_span_with_empty_text():
     out = _collect([("events", _row("evt-1", ev=None))])
     assert out["src-0001"]["2-5"].text == "" and out["src-0001"]["2-5"].count == 1
 
 
-def test_a_span_cited_by_more_rows_than_shown_lists_the_first_and_counts_all():
-    n = evidence.ROWS_SHOWN_PER_SPAN
+def test_a_span_cited_by_more_rows_than_shown_lists_the_first_50_and_counts_all():
+    n = 50
     out = _collect([("events", _row(f"evt-{i}")) for i in range(n + 1)])
     span = out["src-0001"]["2-5"]
     assert span.count == n + 1 and [c.row_id for c in span.citations] == [f"evt-{i}" for i in range(n)]
