@@ -14,7 +14,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from china_russia_diplomacy.core.convert import _null_where_empty, arrow_type, parse_cell, to_arrow
+from china_russia_diplomacy.core.convert import _null_where_empty, _typed_column, arrow_type, parse_cell, to_arrow
 from china_russia_diplomacy.core.csvfile import RawTable
 from china_russia_diplomacy.core.findings import Finding
 from china_russia_diplomacy.core.metadata import FieldSpec, TableSpec
@@ -138,7 +138,8 @@ def test_a_type_the_package_does_not_support_is_an_error_of_the_schema():
     pa.chunked_array([pa.array([], pa.string()), pa.array(["", "x"], pa.string())]),    # an empty chunk
     pa.chunked_array([pa.array(["x", "y"], pa.string())]),                              # no empty cell
     pa.chunked_array([pa.array(["", ""], pa.string()), pa.array(["z", ""], pa.string())]),
-], ids=["offset", "null", "empty-chunk", "none-empty", "two-chunks"])
+    pa.chunked_array([pa.array(["a", "", "b"], pa.string()).slice(1), pa.array(["", "c"], pa.string())]),
+], ids=["offset", "null", "empty-chunk", "none-empty", "two-chunks", "offset-then-another"])
 def test_empty_strings_become_nulls_and_every_other_cell_stays(cells):
     out = _null_where_empty(cells)
     expected = [None if v == "" else v for v in cells.to_pylist()]
@@ -152,3 +153,9 @@ def test_empty_to_null_shares_the_text_of_a_plain_chunk_instead_of_copying_it():
     out = _null_where_empty(pa.chunked_array([chunk])).chunks[0]
     assert out.buffers()[2].address == chunk.buffers()[2].address  # the same bytes, a new validity bitmap only
     assert out.buffers()[1].address == chunk.buffers()[1].address and out.null_count == 1000
+
+
+def test_an_impossible_date_is_judged_by_the_column_operation_without_the_cell_by_cell_fallback():
+    cells = pa.chunked_array([pa.array(["2025-13-01", "2025-02-29", "2024-02-29", ""], pa.string())])
+    typed, bad = _typed_column(FieldSpec({"name": "d", "type": "date"}), cells)  # raises if strptime refused the column
+    assert typed.to_pylist() == [None, None, dt.date(2024, 2, 29), None] and bad.to_pylist() == [True, True, False, False]
