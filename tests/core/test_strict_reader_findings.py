@@ -323,3 +323,14 @@ def _renamed(header: bytes, index: int, name: bytes) -> bytes:
 def test_a_wrong_header_gives_its_exact_findings_and_no_table(tmp_path, header, expected):
     raw, findings = _read(tmp_path, _join(header, *LINES[1:]))
     assert raw is None and findings == expected
+
+
+def test_cells_spanning_lines_across_arrows_read_blocks_keep_the_fast_path(tmp_path):
+    """Arrow reads in 4 MiB blocks; a block must not end at a newline inside a quoted cell
+    (newlines_in_values), else the fast path loses its rows and a large curated table falls back."""
+    row = THREE_LINES
+    count = (5 << 20) // len(row) + 1
+    data = _join(HEADER, *([row] * count))
+    fast = _arrow_fast_path(data, SPEC)
+    assert fast is not None and fast.num_rows == count and list(fast.lines[:3]) == [2, 5, 8]
+    assert fast.lines[-1] == 2 + 3 * (count - 1) and fast.column("date_note")[-1] == "a note\nover\nthree lines"

@@ -167,3 +167,51 @@ def test_json_records_give_iso_dates_and_nulls():
     table = pa.table({"d": pa.array([dt.date(2025, 1, 2), None], pa.date32()), "n": pa.array([1, None], pa.int64())})
     assert file_export.records(table) == [{"d": "2025-01-02", "n": 1}, {"d": None, "n": None}]
     assert file_export._json_value(dt.datetime(2025, 1, 2, 3, 4)) == "2025-01-02T03:04:00"
+
+
+def test_the_workbook_carries_a_fixed_date_not_the_clock(monkeypatch):
+    """Two exports of one version are the same bytes: openpyxl's save stamped ``modified`` and every zip
+    entry with the time of saving (the clock is moved a day between the two here)."""
+    import time
+    import zipfile
+
+    full = {s.name: _table(s, []) for s in META.tables}
+    first = file_export.workbook_bytes(META, full)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86400 + 7)
+    monkeypatch.setattr(time, "localtime", lambda t=None: time.gmtime(now + 86400 + 7))
+    assert file_export.workbook_bytes(META, full) == first
+    wb = load_workbook(io.BytesIO(first))
+    assert wb.properties.created == wb.properties.modified == dt.datetime(2000, 1, 1)
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert zf.testzip() is None
+
+
+def test_a_release_date_comes_from_the_citation_record_only_for_its_own_version():
+    from china_russia_diplomacy.core.citation import installed_record
+    from china_russia_diplomacy.core.registry import read_registry
+
+    record = installed_record(REPO)
+    registry = read_registry(REPO)
+    other = next(r for r in registry.releases if r.version != record.get("version"))
+    assert file_export._release_date(REPO, other.version) == other.date
+
+
+def test_the_json_export_keeps_non_ascii_text_and_indents_by_one(tmp_path):
+    file_export.write_json(REPO, tmp_path / "json")
+    text = (tmp_path / "json" / "events.json").read_text(encoding="utf-8")
+    assert text.startswith('[\n {\n  "event_id": "evt-0001",\n') and text.endswith("\n }\n]\n")
+    assert "’" in text and "\\u2019" not in text  # the Soviet Union’s: UTF-8, not escapes
+
+
+def test_the_csv_export_copies_only_the_articles_that_exist_inside_sources(tmp_path, monkeypatch):
+    meta, tables = file_export._package(REPO)
+    names = tables["sources"].column("file_name").to_pylist()
+    edited = ["missing.txt", "../LICENSE-DATA", *names[2:]]
+    tables["sources"] = tables["sources"].set_column(
+        tables["sources"].schema.get_field_index("file_name"), "file_name", pa.array(edited, pa.string()))
+    monkeypatch.setattr(file_export, "_package", lambda _dir: (meta, tables))
+    file_export.write_csv(REPO, tmp_path / "csv")
+    copied = sorted(p.name for p in (tmp_path / "csv" / "sources").iterdir())
+    assert copied == sorted(names[2:]) and not (tmp_path / "LICENSE-DATA").exists()
