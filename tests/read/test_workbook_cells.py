@@ -188,7 +188,7 @@ def test_the_workbook_carries_a_fixed_date_not_the_clock(monkeypatch):
         assert zf.testzip() is None
 
 
-def test_a_release_date_comes_from_the_citation_record_only_for_its_own_version():
+def test_a_release_date_comes_from_the_citation_record_only_for_its_own_version(tmp_path):
     from china_russia_diplomacy.core.citation import installed_record
     from china_russia_diplomacy.core.registry import read_registry
 
@@ -196,6 +196,14 @@ def test_a_release_date_comes_from_the_citation_record_only_for_its_own_version(
     registry = read_registry(REPO)
     other = next(r for r in registry.releases if r.version != record.get("version"))
     assert file_export._release_date(REPO, other.version) == other.date
+    # a folder whose CITATION.cff dates its own version: that date for it, the registry's for another
+    import shutil
+
+    shutil.copy(REPO / "releases.json", tmp_path / "releases.json")
+    (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\nversion: 9.9.9\ndate-released: 2030-01-02\n",
+                                           encoding="utf-8")
+    assert file_export._release_date(tmp_path, "9.9.9") == "2030-01-02"
+    assert file_export._release_date(tmp_path, other.version) == other.date
 
 
 def test_the_json_export_keeps_non_ascii_text_and_indents_by_one(tmp_path):
