@@ -195,8 +195,6 @@ def _readme_rows(meta, released: str | None = None) -> list[list[Any]]:
 
 def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
     """The xlsx workbook: a README/codebook sheet, then one sheet per table."""
-    import io
-
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -244,8 +242,32 @@ def workbook_bytes(meta, tables, released: str | None = None) -> bytes:
         for c, f in enumerate(spec.fields, start=1):
             longest = max([len(f.name)] + [len(str(v)) for v in table.column(f.name).to_pylist()[:200] if v is not None])
             ws.column_dimensions[get_column_letter(c)].width = min(max(longest, 6) + 2, 60)
+    return _saved(wb)
+
+
+def _saved(wb) -> bytes:
+    """The workbook's bytes with no clock in them: openpyxl's ``Workbook.save`` stamps the document's
+    ``modified`` with the time of saving and every zip entry with the local time (the worksheets with
+    their temporary files' times), so two exports of one version differed. Here openpyxl's own writer fills an archive whose entries carry a fixed date, and
+    ``modified`` stays the fixed date set above."""
+    import io
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    class _FixedDateZip(zipfile.ZipFile):
+        def writestr(self, name, data, *args, **kwargs):
+            if isinstance(name, str):
+                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+                info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o600 << 16
+                name = info
+            return super().writestr(name, data, *args, **kwargs)
+
+        def write(self, filename, arcname=None, *args, **kwargs):  # the worksheets: temporary files
+            self.writestr(arcname or Path(filename).name, Path(filename).read_bytes())
+
     buf = io.BytesIO()
-    wb.save(buf)
+    ExcelWriter(wb, _FixedDateZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
     return buf.getvalue()
 
 
