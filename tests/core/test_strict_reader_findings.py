@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from china_russia_diplomacy.core import csvfile
-from china_russia_diplomacy.core.csvfile import _arrow_fast_path, _parse, _stray_quote, read_raw
+from china_russia_diplomacy.core.csvfile import _arrow_fast_path, _parse, _quotes_could_differ, read_raw
 from china_russia_diplomacy.core.findings import Finding
 from china_russia_diplomacy.core.metadata import load_metadata
 
@@ -98,14 +98,14 @@ def test_a_quoted_empty_cell_and_doubled_quotes_keep_the_fast_path_with_the_stri
 
 def test_the_strict_reader_gives_the_same_cells_and_lines_as_the_fast_path():
     for data, lines in ((CLEAN, [2, 3, 4]), (MULTILINE, [2, 5, 6])):
-        raw, findings = _parse(io.StringIO(data.decode("utf-8"), newline=""), SPEC, _finding, [])
+        raw, findings = _parse(io.StringIO(data.decode("utf-8"), newline=""), SPEC, _finding, [], data.decode("utf-8"))
         assert findings == [] and list(raw.lines) == lines and _rows(raw) == _csv_rows(data)
 
 
 def test_the_strict_reader_builds_its_columns_in_chunks_of_chunk_rows(monkeypatch):
     monkeypatch.setattr(csvfile, "CHUNK_ROWS", 2)
     data = _join(HEADER, LINES[1], LINES[2], LINES[3], LINES[1], LINES[2])
-    raw, findings = _parse(io.StringIO(data.decode("utf-8"), newline=""), SPEC, _finding, [])
+    raw, findings = _parse(io.StringIO(data.decode("utf-8"), newline=""), SPEC, _finding, [], data.decode("utf-8"))
     assert findings == [] and _rows(raw) == _csv_rows(data) and list(raw.lines) == [2, 3, 4, 5, 6]
     assert [len(chunk) for chunk in raw.columns[0].chunks] == [2, 2, 1]
 
@@ -142,22 +142,22 @@ def test_the_fast_path_declines_every_file_the_strict_reader_must_judge(data):
 
 # --- the stray-quote test that sends a file to the strict reader -------------------------------------
 
-def test_quoted_cells_are_no_stray_quote():
-    assert _stray_quote(CLEAN) is False and _stray_quote(MULTILINE) is False
-    assert _stray_quote(_join(HEADER, b'a,"",b,""""')) is False
+def test_quotes_where_a_csv_writer_puts_them_take_the_fast_path():
+    assert _quotes_could_differ(CLEAN) is False and _quotes_could_differ(MULTILINE) is False
+    assert _quotes_could_differ(_join(HEADER, b'a,"",b,""""')) is False
 
 
 @pytest.mark.parametrize("cell", [b'"abc"d', b'ab"c', b'"\nabc"d', b'"a"d'])
-def test_a_quote_with_a_non_delimiter_on_both_sides_is_a_stray_quote(cell):
+def test_a_quote_out_of_its_canonical_place_leaves_the_fast_path(cell):
     # '"\nabc"d' has no opening quote followed by text; '"a"d' after an empty cell has a delimiter two
     # bytes before its closing quote: each side of the test is needed alone.
-    assert _stray_quote(b"h1,h2\n,," + cell + b",z\n") is True
+    assert _quotes_could_differ(b"h1,h2\n,," + cell + b",z\n") is True
 
 
-def test_a_stray_quote_beyond_the_first_window_of_the_scan_is_found():
+def test_a_misplaced_quote_beyond_the_first_window_of_the_scan_is_found():
     filler = b"abc,def\n" * ((9 << 20) // 8)
-    assert _stray_quote(filler + b'ab"c,d\n') is True
-    assert _stray_quote(filler + b'"ab",d\n') is False
+    assert _quotes_could_differ(filler + b'ab"c,d\n') is True
+    assert _quotes_could_differ(filler + b'"ab",d\n') is False
 
 
 # --- findings, exact, and what is still read -------------------------------------------------------
@@ -165,16 +165,17 @@ def test_a_stray_quote_beyond_the_first_window_of_the_scan_is_found():
 def test_a_quote_closed_before_the_cell_ends_is_unparsable_from_its_line_on(tmp_path):
     data = _join(HEADER, LINES[1], _with_cell(LINES[2], 0, b'"evt-0002"x'), LINES[3])
     raw, findings = _read(tmp_path, data)
-    assert findings == [_finding(3, "csv-syntax", "unparsable CSV from this line on (',' expected after '\"'); "
-                                                   "an unterminated quote or a truncated file")]
+    assert findings == [_finding(3, "csv-syntax", "unparsable CSV from this line on in column 'event_id': the quote "
+                                                   "that opened the cell is closed before 'x' (an unbalanced quote?) "
+                                                   "(',' expected after '\"')", column="event_id")]
     assert list(raw.lines) == [2]  # nothing after the unparsable line is read as rows
 
 
 def test_an_unterminated_quote_is_reported_on_the_line_where_its_row_starts(tmp_path):
     data = _join(HEADER, THREE_LINES, LINES[2], LINES[3] + b',"never closed')
     raw, findings = _read(tmp_path, data)
-    assert findings == [_finding(6, "csv-syntax", "unparsable CSV from this line on (unexpected end of data); "
-                                                   "an unterminated quote or a truncated file")]
+    assert findings == [_finding(6, "csv-syntax", "unparsable CSV from this line on: a quote opened in this cell is "
+                                                   "never closed (the rest of the file is inside it) (unexpected end of data)")]
     assert list(raw.lines) == [2, 5]
 
 
