@@ -139,7 +139,8 @@ def discrepancy_claims(t: Tables) -> list[Finding]:
     men = frame(t, "event_mentions", "mention_id", "event_id", "source_id")
     if men is None:
         return out
-    m = men[men["mention_id"].notna()].drop_duplicates("mention_id")
+    m = men[["mention_id", "event_id", "source_id"]]  # the columns used: filtering copies what it keeps
+    m = m[m["mention_id"].notna()].drop_duplicates("mention_id")
     m_event = pd.Series(text(m["event_id"]).values, index=text(m["mention_id"]).values)
     m_source = pd.Series(text(m["source_id"]).values, index=text(m["mention_id"]).values)
     for col, src_col in (("mention_id", "source_id"), ("other_mention_id", "other_source_id")):
