@@ -310,3 +310,57 @@ def test_build_peak_memory_does_not_grow_with_the_size_of_the_site(tmp_path):
     assert padded_peak - plain_peak < 0.2 * extra_bytes, (
         f"peak RSS grew by {(padded_peak - plain_peak) / 2**20:.0f} MB for {extra_bytes / 2**20:.0f} MB more site "
         f"(peaks {plain_peak / 2**20:.0f} / {padded_peak / 2**20:.0f} MB): build holds what it generates")
+
+
+# A cold validation (no descriptor: the padded CSVs no longer match it) printing its peak RSS in bytes.
+_COLD_VALIDATE = """
+import resource, sys
+from china_russia_diplomacy.validation import validate_package
+
+report = validate_package(sys.argv[1], with_descriptor=False)
+assert report.valid, report.to_text()[:3000]
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+# Free-text columns of four growing tables, without constraints: padding them changes no finding.
+_PADDED_TEXT = (("events", "notes"), ("agreements", "notes"), ("quotes", "notes"), ("discrepancies", "resolution"))
+
+
+@pytest.mark.slow
+def test_validate_peak_memory_grows_with_one_table_not_with_the_whole_package(tmp_path):
+    """Issue 27: validate held every table's Arrow columns and pandas frame until the last rule ran, so its
+    peak grew with the whole package (902 MB at a million rows, three times the reference validator's).
+    Now each table is checked and released in turn, keeping only the columns the cross-table rules read.
+    The same copy is validated in two cold processes, the second with the free text of four tables padded
+    by 40 MB each (160 MB): holding every table at once added 228 MB (all the padding, and the reading of
+    the last); one table at a time adds what one padded table costs while it is checked (137 MB when
+    this test was written), so the bound is the padding itself."""
+    import csv
+    import io
+    import os
+
+    plain, padded = tmp_path / "plain", tmp_path / "padded"
+    synthetic.write_copy(REPO, plain, 20_000)
+    synthetic.write_copy(REPO, padded, 20_000)
+    per_table = 40 << 20
+    for table, column in _PADDED_TEXT:
+        path = padded / "data" / f"{table}.csv"
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+        k, n = rows[0].index(column), len(rows) - 1
+        filler = ("word " * (per_table // n // 5 + 1)).strip()
+        for row in rows[1:]:
+            row[k] = f"{row[k]} {filler}" if row[k] else filler
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows(rows)
+        path.write_text(buf.getvalue(), encoding="utf-8", newline="")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
+
+    def cold_peak(package: Path) -> int:
+        proc = subprocess.run([sys.executable, "-c", _COLD_VALIDATE, str(package)], capture_output=True, text=True,
+                              env=env, timeout=1800)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return int(proc.stdout.split()[-1])
+
+    extra = len(_PADDED_TEXT) * per_table
+    growth = cold_peak(padded) - cold_peak(plain)
+    assert growth < extra, (f"peak RSS grew by {growth / 2**20:.0f} MB for {extra / 2**20:.0f} MB more free text in "
+                            f"{len(_PADDED_TEXT)} tables: validation holds several tables at once")

@@ -16,45 +16,17 @@ __all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tab
 
 
 def read_tables(package_dir: Path, meta):
-    """Strictly read and type every table's CSV: (arrow tables, CSV line numbers, findings)."""
-    import pyarrow as pa
-
-    from ..core.convert import to_arrow
-    from ..core.csvfile import read_raw
+    """Strictly read and type every table's CSV: (arrow tables, CSV line numbers, findings). All tables at
+    once: validation and build read them one at a time instead (:func:`.by_table.check_by_table`)."""
+    from .by_table import read_table
 
     tables, lines, findings = {}, {}, []
     for spec in meta.tables:
-        raw, found = read_raw(package_dir / spec.csv_path, spec)
+        table, table_lines, found = read_table(package_dir, spec)
         findings += found
-        if raw is None:
-            continue
-        table, found = to_arrow(raw, spec)
-        findings += found
-        tables[spec.name], lines[spec.name] = table, raw.lines
-        del raw
-        pa.default_memory_pool().release_unused()  # the raw text columns: give the pages back
+        if table is not None:
+            tables[spec.name], lines[spec.name] = table, table_lines
     return tables, lines, findings
-
-
-def check_tables(package_dir: Path, meta, tables, lines) -> list[Finding]:
-    """Every check of the second layer on tables already read: pandera per table, then the rules."""
-    from .date_range import guard_dates
-    from .pandera_layer import validate_table
-    from .rules import Tables, run_rules
-
-    # Dates no pandas frame can hold become findings here, and null for the checks that follow.
-    tables, findings = guard_dates(tables, lines)
-    frames = {}
-    for name, table in tables.items():
-        found, frames[name] = validate_table(meta.table(name), table, lines[name])
-        findings += found
-    findings += run_rules(Tables(meta, frames, lines, package_dir, arrow=tables))
-    # A date guard_dates emptied is reported once, as date-range: the bound it left unpaired on the same
-    # row (date-bounds-pair) is an echo of that finding, not a second defect.
-    out_of_range = {(x.table, x.line) for x in findings if x.rule == "date-range"}
-    if out_of_range:
-        findings = [x for x in findings if not (x.rule == "date-bounds-pair" and (x.table, x.line) in out_of_range)]
-    return findings
 
 
 def read_checked_tables(package_dir: Path, meta):
@@ -79,15 +51,11 @@ def check_inputs(package_dir: Path, meta):
     """What ``build`` validates, once, before computing anything: (tables, lines, findings) of the
     strict reader, pandera and every rule. The frictionless layer is left to ``validate``: it checks
     the previous build's descriptor, which an edit of the CSVs makes stale by design."""
-    import pyarrow as pa
-
+    from .by_table import check_by_table
     from .memory_pool import use_lean_pool
 
     use_lean_pool()
-    tables, lines, findings = read_tables(package_dir, meta)
-    findings += check_tables(package_dir, meta, tables, lines)
-    pa.default_memory_pool().release_unused()  # the frames and masks of the checks are gone
-    return tables, lines, findings
+    return check_by_table(package_dir, meta, keep_tables=True)
 
 
 def check_outputs(package_dir: Path, staging: Path, descriptor: dict, tables, meta) -> list[Finding]:
@@ -126,6 +94,7 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     from ..core.extras import require
     from ..core.metadata import load_metadata
     from . import artifacts
+    from .by_table import check_by_table
     from .frictionless_layer import start_frictionless
     from .memory_pool import use_lean_pool
 
@@ -149,23 +118,22 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
             meta = None
         lines: dict[str, list[int]] = {}
         if meta is not None:
-            tables, lines, findings = read_tables(package_dir, meta)
-            report.extend(findings)
-            report.extend(check_tables(package_dir, meta, tables, lines))
-            import pyarrow as pa
-
-            pa.default_memory_pool().release_unused()  # the checks' frames are gone before Parquet is read
+            resources = None
             if with_descriptor:
                 descriptor, found = artifacts.load_descriptor(package_dir)
                 report.extend(found)
                 if descriptor is not None:
                     report.extend(artifacts.check_descriptor(package_dir, descriptor, meta))
                     resources = {r.get("name"): r for r in descriptor.get("resources", [])}
-                    for name, table in tables.items():
-                        if name in resources:
-                            report.extend(artifacts.check_parquet_matches_csv(package_dir, name, resources[name], table,
-                                                                              meta.table(name)))
-            del tables
+
+            def parquet_twin(name: str, table) -> list[Finding]:
+                """The table's Parquet twin against it, while the table is still in memory."""
+                if resources is None or name not in resources:
+                    return []
+                return artifacts.check_parquet_matches_csv(package_dir, name, resources[name], table, meta.table(name))
+
+            _, lines, findings = check_by_table(package_dir, meta, after_table=parquet_twin)
+            report.extend(findings)
         if frictionless_job is not None:
             report.extend(frictionless_job.findings(lines))
             frictionless_job = None

@@ -29,4 +29,34 @@ def use_lean_pool() -> str:
     return pa.default_memory_pool().backend_name
 
 
-__all__ = ["use_lean_pool"]
+def release_memory() -> None:
+    """Give freed memory back to the system between tables: Arrow's pool returns its unused pages, and
+    glibc's malloc (pandas' and numpy's buffers, Python objects) its free heap pages (``malloc_trim``,
+    where the C library has it), so that the next table's peak does not stack on the previous one's."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+_trim: list = []
+
+
+def _malloc_trim():
+    if not _trim:
+        fn = None
+        try:
+            import ctypes
+            import ctypes.util
+
+            name = ctypes.util.find_library("c")
+            fn = getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+        except (OSError, AttributeError):  # not glibc (macOS, Windows, musl without it): nothing to trim
+            fn = None
+        _trim.append(fn)
+    return _trim[0]
+
+
+__all__ = ["use_lean_pool", "release_memory"]

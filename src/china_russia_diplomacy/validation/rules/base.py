@@ -23,13 +23,16 @@ LAYER = "rules"
 @dataclass
 class Tables:
     """The typed frames of a package (pandas, and the Arrow tables they were made from) with their CSV
-    line numbers."""
+    line numbers. ``released`` names, per table, the columns its frame no longer holds (the free text
+    a validation drops before the cross-table rules, see :func:`.released_columns`): asking for one is
+    a programming error, raised, never a rule that silently finds nothing."""
 
     meta: Metadata
     frames: dict[str, pd.DataFrame]
     lines: dict[str, list[int]]
     package_dir: Path
     arrow: dict = field(default_factory=dict)
+    released: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def line(self, table: str, i: int) -> int | None:
         """CSV line of row ``i`` of ``table``."""

@@ -31,7 +31,8 @@ def _published(t: Tables) -> pd.Series:
 
 def _by_id(df: pd.DataFrame, key: str, column: str) -> pd.Series:
     """key -> column, first row per key (duplicate keys are the key rules' finding, not this one's)."""
-    d = df[df[key].notna()].drop_duplicates(key)
+    d = df[[key] if key == column else [key, column]]  # the two columns only: filtering copies what it keeps
+    d = d[d[key].notna()].drop_duplicates(key)
     return pd.Series(d[column].values, index=text(d[key]).values)
 
 

@@ -62,7 +62,8 @@ def primary_mention_confidence(t: Tables) -> list[Finding]:
     men = frame(t, "event_mentions", "event_id", "is_primary", "confidence")
     if ev is None or men is None:
         return []
-    e = ev[ev["event_id"].notna()].drop_duplicates("event_id")
+    e = ev[["event_id", "confidence"]]  # the columns used: filtering copies what it keeps
+    e = e[e["event_id"].notna()].drop_duplicates("event_id")
     ev_conf = lookup(text(men["event_id"]), pd.Series(text(e["confidence"]).values, index=text(e["event_id"]).values))
     primary = (men["is_primary"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
     mine = text(men["confidence"])
@@ -100,7 +101,8 @@ def expected_confidence(t: Tables, table: str) -> tuple[pd.DataFrame, pd.Series,
     if table == "event_mentions":
         ev = frame(t, "events", "event_id", "confidence")
         if ev is not None and "is_primary" in df.columns and "event_id" in df.columns:
-            e = ev[ev["event_id"].notna()].drop_duplicates("event_id")
+            e = ev[["event_id", "confidence"]]
+            e = e[e["event_id"].notna()].drop_duplicates("event_id")
             ev_conf = lookup(text(df["event_id"]), pd.Series(text(e["confidence"]).values, index=text(e["event_id"]).values))
             primary = (df["is_primary"] == True).fillna(False).astype(bool)  # noqa: E712 (nullable boolean)
             cap = _ranked(ev_conf).where(primary, pd.NA)
@@ -165,7 +167,8 @@ def tie_explicit(t: Tables) -> list[Finding]:
     def mention_test(df: pd.DataFrame) -> pd.Series:
         timeless = pd.Series(False, index=df.index)
         if ev is not None and "event_id" in df.columns and {"date_basis", "location_name", "location_country"} <= set(ev.columns):
-            e = ev[ev["event_id"].notna()].drop_duplicates("event_id")
+            e = ev[["event_id", "date_basis", "location_name", "location_country"]]
+            e = e[e["event_id"].notna()].drop_duplicates("event_id")
             no_when_where = ((text(e["date_basis"]) == "undated").fillna(False) & e["location_name"].isna()
                              & e["location_country"].isna())
             timeless = lookup(text(df["event_id"]), pd.Series(no_when_where.values, index=text(e["event_id"]).values)) \

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..report import Finding
 from ._vector import finding_at, frame, located, lookup, text
-from .base import Tables
+from .base import Tables, isin
 
 # Roles one participant cannot hold in the same event at once (who visits is not who hosts, ...).
 CONFLICTING_ROLES = (("visitor", "host"), ("inviter", "invitee"), ("proposer", "rejecter"))
@@ -139,7 +139,8 @@ def discrepancy_claims(t: Tables) -> list[Finding]:
     men = frame(t, "event_mentions", "mention_id", "event_id", "source_id")
     if men is None:
         return out
-    m = men[men["mention_id"].notna()].drop_duplicates("mention_id")
+    m = men[["mention_id", "event_id", "source_id"]]  # the columns used: filtering copies what it keeps
+    m = m[m["mention_id"].notna()].drop_duplicates("mention_id")
     m_event = pd.Series(text(m["event_id"]).values, index=text(m["mention_id"]).values)
     m_source = pd.Series(text(m["source_id"]).values, index=text(m["mention_id"]).values)
     for col, src_col in (("mention_id", "source_id"), ("other_mention_id", "other_source_id")):
@@ -228,10 +229,10 @@ def status_of_latest_source(t: Tables) -> list[Finding]:
     latest = pd.Series(pub.values, index=eid.values).groupby(level=0).max()
     m_latest = lookup(eid, latest)
     counts = (pub == m_latest).fillna(False) | m_latest.isna()
-    allowed = set((eid[counts] + "|" + text(men["reported_status"])[counts]).dropna())
-    mentioned = set(eid.dropna())
+    allowed = (eid[counts] + "|" + text(men["reported_status"])[counts]).dropna()
     ids = text(ev["event_id"])
-    bad = ids.isin(mentioned) & ~(ids + "|" + text(ev["status"])).isin(allowed).fillna(False)
+    # Arrow's membership kernel on the columns, not Python sets of every mention's strings
+    bad = pd.Series(isin(ids, eid) & ~isin(ids + "|" + text(ev["status"]), allowed), index=ev.index)
 
     def message(i):
         given = sorted(set(text(men["reported_status"])[(eid == ids.iloc[i]).fillna(False) & counts].dropna()))

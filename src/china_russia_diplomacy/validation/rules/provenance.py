@@ -113,7 +113,8 @@ def event_mentions(t: Tables) -> Iterator[Finding]:
 
     events, mentions = t.frames["events"], t.frames["event_mentions"]
     n_sources = mentions.groupby("event_id", observed=True)["source_id"].nunique()
-    primary = mentions[mentions["is_primary"].fillna(False).astype(bool)]
+    # the columns used below: filtering copies what it keeps
+    primary = mentions[["event_id", "mention_id", *_PRIMARY_KEYS]][mentions["is_primary"].fillna(False).astype(bool)]
     n_primary = primary.groupby("event_id", observed=True).size()
     eid = events["event_id"]
     sources = eid.map(n_sources).fillna(0).astype("int64")
