@@ -66,7 +66,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/core/integrity.py": ["tests/read/test_history.py", "tests/read/test_versions.py"],
     f"{PKG}/read/history.py": ["tests/read/test_history_checks.py", "tests/read/test_history.py",
                                "tests/core/test_line_patch.py"],
-    f"{PKG}/read/archive_check.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/archive_check.py": ["tests/read/test_archive_check.py"],
     f"{PKG}/publish/diff/schemas.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     f"{PKG}/publish/diff/rows.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     f"{PKG}/publish/diff/versions.py": ["tests/write/test_diff.py", "tests/core/test_versioning.py"],
@@ -75,7 +75,7 @@ MODULES: dict[str, list[str]] = {
     # the others, when time permits
     f"{PKG}/core/locate.py": ["tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
     f"{PKG}/read/version_store.py": ["tests/read/test_versions.py"],
-    f"{PKG}/read/version_cache.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/version_cache.py": ["tests/read/test_version_cache.py"],
     f"{PKG}/read/version_download.py": ["tests/read/test_versions.py"],
     f"{PKG}/read/folder_check.py": ["tests/write/faults/test_untrusted_folders.py", "tests/read/test_loader.py"],
     f"{PKG}/read/installed_files.py": ["tests/read/test_installed_copy.py"],
