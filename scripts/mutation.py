@@ -69,8 +69,10 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/read/archive_check.py": ["tests/read/test_archive_check.py"],
     f"{PKG}/publish/diff/schemas.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     f"{PKG}/publish/diff/rows.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
-    f"{PKG}/publish/diff/versions.py": ["tests/write/test_diff.py", "tests/core/test_versioning.py"],
-    f"{PKG}/publish/diff/model.py": ["tests/write/test_diff.py", "tests/core/test_versioning.py"],
+    f"{PKG}/publish/diff/versions.py": ["tests/write/test_diff_model.py", "tests/write/test_diff.py",
+                                        "tests/core/test_versioning.py"],
+    f"{PKG}/publish/diff/model.py": ["tests/write/test_diff_model.py", "tests/write/test_diff_directions.py",
+                                     "tests/write/test_diff.py", "tests/core/test_versioning.py"],
     f"{PKG}/publish/pattern_order.py": ["tests/write/test_diff_directions.py", "tests/write/test_diff.py"],
     # the others, when time permits
     f"{PKG}/core/locate.py": ["tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
