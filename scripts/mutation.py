@@ -75,7 +75,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/publish/diff/model.py": ["tests/write/test_diff_model.py", "tests/write/test_diff_directions.py"],
     f"{PKG}/publish/pattern_order.py": ["tests/write/test_diff_directions.py"],
     # the others, when time permits
-    f"{PKG}/core/locate.py": ["tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
+    f"{PKG}/core/locate.py": ["tests/core/test_locate.py", "tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
     f"{PKG}/read/version_store.py": ["tests/read/test_versions.py"],
     f"{PKG}/read/version_cache.py": ["tests/read/test_version_cache.py"],
     f"{PKG}/read/version_download.py": ["tests/read/test_versions.py"],
