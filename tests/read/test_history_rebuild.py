@@ -60,7 +60,7 @@ def _edit_cell(data: bytes, column: str, value: str, row: int = 0) -> bytes:
 
 def _articles(tmp_path: Path) -> Path:
     pkg = tmp_path / "installed"
-    shutil.copytree(REPO / "sources", pkg / "sources")
+    shutil.copytree(REPO / "sources", pkg / "sources", dirs_exist_ok=True)
     return pkg
 
 
@@ -93,6 +93,19 @@ def test_a_table_that_does_not_type_as_its_schema_says_is_refused_by_name(handed
     with pytest.raises(HistoryError, match=rf"^{OLDEST}: data/events\.csv does not type as its schema says \(.*events, "
                                            rf"line 2, column evidence_start: .*'many'"):
         rebuild_version(_articles(tmp_path), REGISTRY, OLDEST, tmp_path / "v")
+
+
+def test_of_several_findings_the_first_is_named(handed, oldest_files, tmp_path):
+    events = oldest_files["data/events.csv"]
+    handed({**oldest_files, "data/events.csv": _edit_cell(_edit_cell(events, "evidence_start", "many"), "evidence_start",
+                                                          "more", row=1)})
+    with pytest.raises(HistoryError, match=rf"^{OLDEST}: data/events\.csv does not type as its schema says \(.*line 2, "
+                                           rf"column evidence_start: .*'many'"):
+        rebuild_version(_articles(tmp_path), REGISTRY, OLDEST, tmp_path / "v")
+    handed({**oldest_files, "data/events.csv": b"\xef\xbb\xbf" + events.rstrip(b"\n")})  # a BOM, no final newline
+    with pytest.raises(HistoryError, match=rf"^{OLDEST}: data/events\.csv does not read as its schema says "
+                                           rf"\(\[files\] events, line 1: utf8-no-bom: "):
+        rebuild_version(_articles(tmp_path), REGISTRY, OLDEST, tmp_path / "v2")
 
 
 def test_the_last_table_is_read_and_typed_too(handed, oldest_files, tmp_path):
