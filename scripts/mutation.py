@@ -78,7 +78,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/core/locate.py": ["tests/core/test_locate.py", "tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
     f"{PKG}/read/version_store.py": ["tests/read/test_versions.py"],
     f"{PKG}/read/version_cache.py": ["tests/read/test_version_cache.py"],
-    f"{PKG}/read/version_download.py": ["tests/read/test_versions.py"],
+    f"{PKG}/read/version_download.py": ["tests/read/test_version_download.py"],
     f"{PKG}/read/folder_check.py": ["tests/read/test_folder_check.py", "tests/write/faults/test_untrusted_folders.py", "tests/read/test_loader.py"],
     f"{PKG}/read/installed_files.py": ["tests/read/test_installed_record.py", "tests/read/test_installed_copy.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_hostile.py"],

@@ -483,3 +483,11 @@ def test_pattern_loosened_answers_true_false_or_undecided(old, new, answer):
     from china_russia_diplomacy.publish.pattern_order import pattern_loosened
 
     assert pattern_loosened(old, new) is answer
+
+
+def test_a_new_table_listed_before_a_changed_one_does_not_hide_its_changes():
+    changed = with_constraint("num_sources", "minimum", 2)
+    old = _with_tables({"events": SCHEMA})
+    new = _with_tables({"quotes": {**SCHEMA, "name": "quotes"}, "events": changed})
+    assert whats(old, new) == [("minor", "quotes", "table quotes added"),
+                               ("major", "events", "events.num_sources: minimum 1 -> 2")]
