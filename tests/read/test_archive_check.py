@@ -357,3 +357,40 @@ def test_verify_unpacked_holds_the_descriptor_to_the_archive_s_bytes(tmp_path):
     (root / "datapackage.json").unlink()
     assert verify_unpacked(root, expected=expected) == ["datapackage.json is missing or unreadable"]
     assert verify_unpacked(root) == ["datapackage.json is missing or unreadable"]
+
+
+# --- survivors of the first mutation run (issue 29) -------------------------------------------------------------
+
+
+def test_a_hash_with_a_second_colon_is_not_the_file_s_hash(tmp_path):
+    descriptor = _descriptor(hash=f"sha256:{_sha(CSV)}:x")
+    with pytest.raises(ArchiveError, match=r"data/t\.csv differs from the SHA-256 its own datapackage\.json gives"):
+        extract_verified(_package(tmp_path, descriptor), tmp_path / "out")
+
+
+def test_a_target_whose_parent_folders_do_not_exist_yet_is_created_with_them(tmp_path):
+    root = extract_verified(_package(tmp_path, extra={"deep/er/x.txt": b"x"}), tmp_path / "a" / "b" / "out")
+    assert root == tmp_path / "a" / "b" / "out" / "pkg-9.9.9" and (root / "deep" / "er" / "x.txt").read_bytes() == b"x"
+
+
+def test_a_directory_entry_after_a_file_inside_it_is_accepted(tmp_path):
+    archive = _package(tmp_path, extra={"sub/a.txt": b"a"})
+    with zipfile.ZipFile(archive, "a") as zf:
+        zf.writestr("pkg-9.9.9/sub/", b"")
+    assert (extract_verified(archive, tmp_path / "out") / "sub" / "a.txt").read_bytes() == b"a"
+
+
+def test_a_refusal_is_not_hidden_when_the_target_cannot_be_removed(tmp_path, monkeypatch):
+    """The cleanup after a refusal ignores its own errors: the user sees why the zip was refused."""
+    real = archive_check.shutil.rmtree
+
+    def stubborn(path, ignore_errors=False):
+        if not ignore_errors:
+            raise OSError("device busy")
+        real(path, ignore_errors=True)
+
+    monkeypatch.setattr(archive_check.shutil, "rmtree", stubborn)
+    archive = _zip(tmp_path / "r.zip", {"datapackage.json": json.dumps(_descriptor()).encode(), "data/t.csv": b"a\n2\n",
+                                         "data/t.parquet": PARQUET})
+    with pytest.raises(ArchiveError, match=r"data/t\.csv differs from the SHA-256 its own datapackage\.json gives"):
+        extract_verified(archive, tmp_path / "out")

@@ -218,3 +218,10 @@ def test_an_unlisted_os_error_gives_its_own_words_and_the_default_cache_is_named
     assert message.startswith(f"cannot use the version cache {cache_dir()} (the default cache ({CACHE_ENV} is not set)): "
                               f"Input/output error; ")
     assert ": OSError; " in str(version_cache._cache_error(OSError()))
+
+
+def test_a_cache_folder_that_exists_already_is_used(monkeypatch, tmp_path):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    version_cache._prepare_cache(tmp_path / "versions")
+    version_cache._prepare_cache(tmp_path / "versions")  # the second use of the cache
+    assert (tmp_path / "versions").is_dir()

@@ -491,3 +491,22 @@ def test_a_new_table_listed_before_a_changed_one_does_not_hide_its_changes():
     new = _with_tables({"quotes": {**SCHEMA, "name": "quotes"}, "events": changed})
     assert whats(old, new) == [("minor", "quotes", "table quotes added"),
                                ("major", "events", "events.num_sources: minimum 1 -> 2")]
+
+
+def test_a_table_without_added_in_does_not_stop_the_check_of_the_next_one():
+    plain = copy.deepcopy(SCHEMA)
+    plain["fields"] = [f for f in plain["fields"] if f["name"] != "added_in"]
+    plain["name"] = "notes_table"
+    old = _with_tables({"notes_table": plain, "events": SCHEMA}, v="1.0.0")
+    old.rows["events"] = [ROW]
+    new = _with_tables({"notes_table": plain, "events": SCHEMA}, v="1.1.0")
+    new.rows["notes_table"] = [{"event_id": "n1"}]
+    new.rows["events"] = [ROW, {**ROW, "event_id": "evt-0002", "added_in": "2.0.0"}]
+    assert check_added_in(old, new, compare_rows(old, new)[0]) == [
+        "events evt-0002: new row has added_in '2.0.0', a version after 1.1.0 (the future); "
+        "expected a version after 1.0.0 and no later than 1.1.0"]
+
+
+def test_the_new_version_written_with_a_leading_zero_is_not_the_future():
+    """The upper bound is inclusive: a value equal to NEW as a version (not as a string) is no future one."""
+    assert _added_in("01.2.0") == []

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from china_russia_diplomacy.core.errors import NotFoundError, UsageError
+from china_russia_diplomacy.core.registry import VersionError
 from china_russia_diplomacy.publish.diff import versions as diff_versions
 from china_russia_diplomacy.publish.diff.model import (CellChange, Change, PackageDiff, TableDiff, parse_version,
                                                        version_bump)
@@ -34,6 +35,13 @@ def test_a_table_with_any_one_kind_of_change_is_not_empty(part):
     assert d.empty
     setattr(d, part, {"k": [CellChange("title", "a", "b")]} if part == "changed" else ["k"])
     assert not d.empty
+
+
+def test_a_table_diff_counts_no_rows_until_told():
+    d = TableDiff("events")
+    assert (d.old_rows, d.new_rows) == (0, 0)
+    assert PackageDiff("1.0.0", "1.0.0", tables=[d]).to_dict()["tables"]["events"]["old_rows"] == 0
+    assert PackageDiff("1.0.0", "1.0.0", tables=[d]).to_dict()["tables"]["events"]["new_rows"] == 0
 
 
 def test_changed_columns_are_counted_per_column_in_name_order():
@@ -292,3 +300,70 @@ def test_read_version_without_a_registry_retired_list_or_a_csv(tmp_path):
     v = read_version(pkg)
     assert v.label == str(pkg) and v.registered is None and v.retired == set() and v.rows["quotes"] == []
     assert v.rows["events"]
+
+
+# --- versions: a bare version number through the registry ----------------------------------------------------------
+
+
+def _registered_repo(repo: Path, commit: str) -> None:
+    from china_russia_diplomacy.core.registry import Registry, Release
+
+    release = Release("1.0.0", "2026-01-01", commit, "p-1.0.0.zip", 1, "0" * 64, {})
+    (repo / "releases.json").write_bytes(Registry([release]).to_bytes())
+
+
+def test_a_registered_version_whose_commit_the_repository_holds_is_that_commit(git_package, capfd):
+    head = _git(git_package, "rev-parse", "HEAD").strip()
+    _registered_repo(git_package, head)
+    assert diff_versions._resolve_registered("1.0.0", git_package) == (head, None)
+    assert capfd.readouterr() == ("", "")  # git's own output is not shown
+
+
+def test_the_cwd_is_the_repository_when_none_is_given(git_package, monkeypatch):
+    head = _git(git_package, "rev-parse", "HEAD").strip()
+    _registered_repo(git_package, head)
+    monkeypatch.chdir(git_package)
+    assert diff_versions._resolve_registered("1.0.0", None) == (head, None)
+
+
+def test_a_registered_version_whose_commit_is_absent_is_the_cached_copy(git_package, monkeypatch, tmp_path):
+    from china_russia_diplomacy.read import version_store
+
+    _registered_repo(git_package, "0" * 40)
+    monkeypatch.setattr(version_store, "package_dir_for", lambda v: tmp_path / f"cached-{v}")
+    assert diff_versions._resolve_registered("1.0.0", git_package) == ("", tmp_path / "cached-1.0.0")
+    _tiny = tmp_path / "cached-1.0.0"
+    _tiny.mkdir()
+    (_tiny / "datapackage.json").write_text("{}")
+    with materialize("1.0.0", repo=git_package) as root:
+        assert root == _tiny
+
+
+def test_an_unregistered_version_is_refused_listing_the_registry_s_versions(git_package):
+    _registered_repo(git_package, "0" * 40)
+    with pytest.raises(VersionError) as exc:
+        diff_versions._resolve_registered("2.0.0", git_package)
+    assert str(exc.value) == f"2.0.0 is not a registered version ({git_package.resolve() / 'releases.json'} lists: 1.0.0)"
+
+
+def test_an_empty_registry_lists_none(git_package):
+    from china_russia_diplomacy.core.registry import Registry
+
+    (git_package / "releases.json").write_bytes(Registry([]).to_bytes())
+    with pytest.raises(VersionError, match=r"2\.0\.0 is not a registered version \(.*releases\.json lists: none\)$"):
+        diff_versions._resolve_registered("2.0.0", git_package)
+
+
+def test_a_tag_literally_named_like_an_unregistered_version_is_that_revision(git_package):
+    _registered_repo(git_package, "0" * 40)
+    _git(git_package, "tag", "2.0.0")
+    assert diff_versions._resolve_registered("2.0.0", git_package) == ("2.0.0", None)
+
+
+def test_outside_git_the_installed_registry_is_used(tmp_path, monkeypatch):
+    from china_russia_diplomacy.core.registry import read_registry
+
+    monkeypatch.setattr(diff_versions, "_git_toplevel", lambda start: (_ for _ in ()).throw(FileNotFoundError("git")))
+    known = ", ".join(read_registry(REPO).versions)
+    with pytest.raises(VersionError, match=rf"^0\.0\.1 is not a registered version \({REPO / 'releases.json'} lists: {known}\)$"):
+        diff_versions._resolve_registered("0.0.1", tmp_path)
