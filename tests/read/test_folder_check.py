@@ -124,3 +124,16 @@ def test_a_file_hash_is_memoised_per_path_size_and_mtime(folder, monkeypatch):
     st = path.stat()
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     assert file_sha256(path) == "x" and calls == [path]
+
+
+def test_a_missing_csv_does_not_hide_its_twin_s_problem(folder):
+    (folder / "data" / "t0.csv").unlink()
+    (folder / "data" / "t0.parquet").write_bytes(b"PAR1yPAR1")
+    assert modified_files(folder, _descriptor()) == ["data/t0.csv is missing", "data/t0.parquet has another SHA-256"]
+
+
+def test_a_resource_without_a_path_still_has_its_twin_checked(folder):
+    d = _descriptor()
+    del d["resources"][0]["path"]
+    (folder / "data" / "t0.parquet").unlink()
+    assert modified_files(folder, d) == ["data/t0.parquet is missing"]
