@@ -137,3 +137,24 @@ def test_a_resource_without_a_path_still_has_its_twin_checked(folder):
     del d["resources"][0]["path"]
     (folder / "data" / "t0.parquet").unlink()
     assert modified_files(folder, d) == ["data/t0.parquet is missing"]
+
+
+def test_four_problems_show_three_and_count_one_more(folder, monkeypatch):
+    monkeypatch.setattr(folder_check, "_WARNED", set())
+    for i in range(4):
+        (folder / "data" / f"t{i}.parquet").unlink()
+    with pytest.warns(ModifiedPackageWarning, match=r"data/t2\.parquet is missing; and 1 more\); read"):
+        version_label(folder, _descriptor(4))
+
+
+def test_the_warning_points_at_the_user_s_call_to_load(package_copy, monkeypatch):
+    """stacklevel: the line shown is the caller's ``load(...)``, not the package's internals."""
+    import china_russia_diplomacy as crd
+
+    monkeypatch.setattr(folder_check, "_WARNED", set())
+    events = package_copy / "data" / "events.csv"
+    events.write_bytes(events.read_bytes().replace(b"occurred", b"expected", 1))
+    with pytest.warns(ModifiedPackageWarning) as caught:
+        frame = crd.load("events", package_dir=package_copy)
+    assert [Path(w.filename).name for w in caught] == [Path(__file__).name]
+    assert frame.attrs["version"].endswith("+modified")
