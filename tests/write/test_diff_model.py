@@ -270,10 +270,12 @@ def test_outside_git_the_top_level_is_refused_by_name(tmp_path):
         diff_versions._git_toplevel(tmp_path)
 
 
-def test_has_commit_tells_a_commit_from_a_name(git_package):
+def test_has_commit_tells_a_commit_from_a_name(git_package, capfd):
     head = _git(git_package, "rev-parse", "HEAD").strip()
     assert diff_versions._has_commit(git_package, head) and diff_versions._has_commit(git_package, "first")
+    capfd.readouterr()
     assert not diff_versions._has_commit(git_package, "0" * 40)
+    assert capfd.readouterr() == ("", "")  # git's "fatal: Not a valid object name" is not shown to the user
 
 
 # --- versions: read_version -----------------------------------------------------------------------------------
