@@ -189,3 +189,39 @@ def test_a_partial_download_left_with_other_bytes_is_removed(cache, monkeypatch)
 
 def test_the_timeouts_are_those_the_module_states():
     assert (version_download.CONNECT_TIMEOUT, version_download.READ_TIMEOUT) == (10, 30)
+
+
+def test_a_download_prints_no_progress_bar(cache, www, monkeypatch, capfd):
+    monkeypatch.setenv(MIRROR_ENV, www.url)
+    _obtain_archive(_release(), None)
+    err = capfd.readouterr().err  # pooch logs the one line "Downloading data from ..."; a bar redraws with \r and %
+    assert "\r" not in err and "%" not in err
+
+
+def test_a_mirror_that_accepts_and_never_answers_ends_after_the_read_timeout_naming_it(cache, monkeypatch):
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted, stop = [], threading.Event()
+
+    def silent():
+        conn, _ = listener.accept()
+        accepted.append(conn)
+        stop.wait(20)  # never answers; bounded so the thread always ends
+
+    thread = threading.Thread(target=silent, daemon=True)
+    thread.start()
+    monkeypatch.setattr(version_download, "READ_TIMEOUT", 0.5)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/{NAME}"
+    try:
+        with pytest.raises(VersionError, match=rf"\n  {url}: ReadTimeout: "):
+            _obtain_archive(_release([url]), None)
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
