@@ -157,3 +157,27 @@ def test_the_record_digest_is_urlsafe_base64_without_padding(tmp_path):
     (tmp_path / "f").write_bytes(data)
     assert installed_files._record_digest(tmp_path / "f") == _digest(data)
     assert "=" not in _digest(data) and len(_digest(data)) == 43
+
+
+def test_a_missing_file_does_not_stop_the_check_of_the_files_after_it(shipped):
+    base, _ = shipped
+    (base / "CITATION.cff").unlink()
+    (base / "data" / "events.csv").write_bytes(b"a\n2\n")
+    assert record_problems(base) == [
+        "CITATION.cff: missing (the installed wheel shipped it)",
+        "data/events.csv: sha256 differs from the installed wheel's RECORD: the file changed after installation"]
+
+
+def test_a_file_hashed_with_another_algorithm_does_not_stop_the_check_of_the_files_after_it(shipped):
+    base, entries = shipped
+    entries[0].hash = _Hash("md5", "x")  # datapackage.json
+    entries[2].hash = _Hash("md5", "x")  # CITATION.cff
+    (base / "data" / "events.csv").write_bytes(b"a\n2\n")
+    assert record_problems(base) == [
+        "data/events.csv: sha256 differs from the installed wheel's RECORD: the file changed after installation"]
+
+
+def test_the_shipped_data_is_the_package_s_own_underscore_package_folder():
+    import china_russia_diplomacy
+
+    assert installed_files.shipped_dir() == Path(china_russia_diplomacy.__file__).resolve().parent / "_package"
