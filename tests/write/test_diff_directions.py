@@ -253,3 +253,295 @@ def test_a_corrected_row_without_notes_gets_its_reason_from_its_confidence_codes
     [d], _, _ = compare_rows(version("1.0.0", {"event_mentions": schema_n}, {"event_mentions": [{**old_row, "notes": None}]}),
                              version("1.1.0", {"event_mentions": schema_n}, {"event_mentions": [noted]}))
     assert d.reasons == {"men-0001": "re-read"}
+# --- what each change says (issue 29: exact words, each branch alone) -------------------------------------------
+
+
+def whats(old: Version, new: Version) -> list[tuple[str, str, str]]:
+    return [(c.level, c.table, c.what) for c in compare_schemas(old, new)]
+
+
+@pytest.mark.parametrize("name, key, old, new, what", [
+    ("num_sources", "minimum", 1, 2, "events.num_sources: minimum 1 -> 2"),
+    ("num_sources", "maximum", 50, None, "events.num_sources: maximum 50 -> None"),
+    ("title", "required", None, True, "events.title: constraint required added"),
+    ("event_id", "unique", True, False, "events.event_id: constraint unique removed"),
+    ("title", "enum", None, ["a"], "events.title: enum constraint added"),
+    ("status", "enum", ["occurred", "planned"], None, "events.status: enum constraint removed"),
+    ("event_id", "pattern", "evt-[0-9]{5,}", "evt-[0-9]{4,}",
+     "events.event_id: pattern widened (every value it allowed still matches): 'evt-[0-9]{5,}' -> 'evt-[0-9]{4,}'"),
+    ("event_id", "pattern", "evt-[0-9]{4,}", "evt-(?=1)[0-9]{4,}",
+     "events.event_id: pattern changed (not provably looser): 'evt-[0-9]{4,}' -> 'evt-(?=1)[0-9]{4,}'"),
+    ("event_id", "pattern", "evt-[0-9]{4,}", None, "events.event_id: pattern 'evt-[0-9]{4,}' -> None"),
+    ("title", "format", None, "email", "events.title: format None -> 'email'"),
+])
+def test_each_constraint_change_says_what_changed(name, key, old, new, what):
+    [change] = compare_schemas(version(with_constraint(name, key, old)), version(with_constraint(name, key, new)))
+    assert (change.table, change.what) == ("events", what)
+
+
+def test_an_undecidable_pattern_counts_as_tightened():
+    before = version(with_constraint("event_id", "pattern", "evt-[0-9]{4,}"))
+    after = version(with_constraint("event_id", "pattern", "evt-(?=1)[0-9]{4,}"))
+    assert levels(before, after) == ["major"]
+
+
+def test_an_enum_that_drops_one_value_and_adds_another_says_both():
+    before = version(with_constraint("status", "enum", ["occurred", "planned", "x"]))
+    after = version(with_constraint("status", "enum", ["occurred", "expected", "y"]))
+    assert whats(before, after) == [("major", "events", "events.status: allowed values removed: planned, x"),
+                                    ("minor", "events", "events.status: allowed values added: expected, y")]
+
+
+def test_a_falsy_required_is_no_constraint_both_ways():
+    assert levels(version(with_constraint("title", "required", None)), version(with_constraint("title", "required", False))) \
+        == ["minor"]
+    assert whats(version(with_constraint("title", "unique", False)), version(with_constraint("title", "unique", True))) == [
+        ("major", "events", "events.title: constraint unique added")]
+
+
+def test_a_type_or_format_left_out_is_its_default():
+    schema = copy.deepcopy(SCHEMA)
+    schema["fields"][1]["type"] = "string"  # title: string either way
+    bare = copy.deepcopy(SCHEMA)
+    del bare["fields"][1]["type"]
+    assert compare_schemas(version(schema), version(bare)) == []
+    fmt = copy.deepcopy(SCHEMA)
+    fmt["fields"][1]["format"] = "default"
+    assert compare_schemas(version(fmt), version()) == []
+    typed = copy.deepcopy(SCHEMA)
+    typed["fields"][2]["type"] = "number"
+    assert whats(version(), version(typed)) == [("major", "events", "events.num_sources: type integer -> number")]
+
+
+def test_fields_added_removed_and_reordered_say_which():
+    schema = copy.deepcopy(SCHEMA)
+    schema["fields"] = [schema["fields"][1], schema["fields"][0], *schema["fields"][3:], {"name": "weather"}]
+    assert whats(version(), version(schema)) == [
+        ("major", "events", "events.num_sources: field removed (or renamed)"),
+        ("minor", "events", "events.weather: field added"),
+        ("major", "events", "events: fields re-ordered")]
+
+
+def test_a_field_property_other_than_type_format_and_constraints_is_a_patch_naming_it():
+    schema = copy.deepcopy(SCHEMA)
+    schema["fields"][0]["title"] = "Event ID"
+    assert whats(version(), version(schema)) == [("patch", "events", "events.event_id: title changed")]
+    assert whats(version(schema), version()) == [("patch", "events", "events.event_id: title changed")]
+
+
+def test_a_primary_key_change_is_major():
+    schema = copy.deepcopy(SCHEMA)
+    schema["primaryKey"] = ["event_id", "title"]
+    assert whats(version(), version(schema)) == [
+        ("major", "events", "events: primary key ['event_id'] -> ['event_id', 'title']")]
+
+
+def test_foreign_keys_added_and_removed_say_which():
+    fk = {"fields": "status", "reference": {"resource": "codes", "fields": "code"}}
+    schema = copy.deepcopy(SCHEMA)
+    schema["foreignKeys"] = [fk]
+    text = '{"fields": "status", "reference": {"fields": "code", "resource": "codes"}}'
+    assert whats(version(), version(schema)) == [("major", "events", f"events: foreign key added {text}")]
+    assert whats(version(schema), version()) == [("minor", "events", f"events: foreign key removed {text}")]
+
+
+def test_a_schema_level_property_is_a_patch_naming_it():
+    schema = copy.deepcopy(SCHEMA)
+    schema["missingValues"] = ["", "NA"]
+    assert whats(version(), version(schema)) == [("patch", "events", "events: schema missingValues changed")]
+
+
+def _with_tables(schemas: dict, package: dict | None = None, v="1.0.0") -> Version:
+    package = package or {"name": "pkg", "version": v, "resources": [{"name": t} for t in schemas]}
+    return Version(v, package, copy.deepcopy(schemas), {t: [] for t in schemas}, set())
+
+
+def test_a_table_added_is_minor_and_removed_is_major():
+    one, two = _with_tables({"events": SCHEMA}), _with_tables({"events": SCHEMA, "quotes": {**SCHEMA, "name": "quotes"}})
+    assert whats(one, two) == [("minor", "quotes", "table quotes added")]
+    assert whats(two, one) == [("major", "quotes", "table quotes removed")]
+
+
+def test_a_resource_s_title_changed_is_a_patch_and_a_new_resource_is_not_one():
+    old = version()
+    new = version()
+    new.package["resources"] = [{"name": "events", "title": "All events"}, {"name": "extra"}]
+    assert whats(old, new) == [("patch", "events", "events: title or description changed")]
+
+
+@pytest.mark.parametrize("old, new, changed", [
+    (None, "", False), ("", None, False), ([], None, False), (None, [], False), ("", [], False),
+    (None, "10.5281/x", True), ("10.5281/x", "", True), ("a", "b", True), ("a", "a", False),
+])
+def test_a_package_property_absent_or_empty_says_the_same_and_any_other_change_is_a_patch(old, new, changed):
+    before, after = version(), version()
+    for v, value in ((before, old), (after, new)):
+        if value is not None:
+            v.package["conceptDoi"] = value
+    assert whats(before, after) == ([("patch", "package", "package conceptDoi changed")] if changed else [])
+
+
+def test_the_version_property_itself_is_not_a_package_change():
+    assert compare_schemas(version(v="1.0.0"), version(v="2.0.0")) == []
+
+
+# --- rows: what each change says ------------------------------------------------------------------------------------
+
+
+def test_a_corrected_row_carries_its_new_note_as_the_reason():
+    diffs, changes, _ = _changes([ROW], [{**ROW, "title": "Talks in Minsk", "notes": "place corrected"}])
+    assert diffs[0].reasons == {"evt-0001": "place corrected"}
+    assert [(c.level, c.table, c.what) for c in changes] == [("patch", "events", "events: 1 row(s) corrected")]
+    diffs, _, _ = _changes([ROW], [{**ROW, "title": "Talks in Minsk"}])
+    assert diffs[0].reasons == {}
+
+
+def test_row_changes_say_how_many_in_each_kind():
+    other = {**ROW, "event_id": "evt-0002", "added_in": "1.1.0"}
+    third = {**ROW, "event_id": "evt-0003", "added_in": "1.1.0"}
+    diffs, changes, unretired = _changes([ROW, other, third], [{**ROW, "title": "Talks"}], retired={"evt-0003"})
+    assert [(c.level, c.what) for c in changes] == [
+        ("patch", "events: 1 row(s) corrected"),
+        ("major", "events: 1 published ID(s) removed without retirement: evt-0002"),
+        ("minor", "events: 1 ID(s) retired")]
+    assert (diffs[0].old_rows, diffs[0].new_rows, unretired) == (3, 1, ["evt-0002"])
+    _, changes, _ = _changes([ROW], [ROW, other, third])
+    assert [c.what for c in changes] == ["events: 2 row(s) added"]
+
+
+def test_removed_rows_of_a_table_without_an_id_column_first_are_a_patch():
+    schema = copy.deepcopy(SCHEMA)
+    schema["primaryKey"] = ["event_id", "title"]
+    old = version(schema, rows=[ROW, {**ROW, "title": "Other"}])
+    new = version(schema, rows=[ROW], v="1.1.0")
+    diffs, changes, unretired = compare_rows(old, new)
+    assert diffs[0].removed == ["evt-0001|Other"] and unretired == []
+    assert [(c.level, c.what) for c in changes] == [("patch", "events: 1 row(s) removed")]
+    schema["primaryKey"] = "title"  # one key column, but not the first field: no published ID
+    old, new = version(schema, rows=[ROW, {**ROW, "title": "Other"}]), version(schema, rows=[ROW], v="1.1.0")
+    assert [(c.level, c.what) for c in compare_rows(old, new)[1]] == [("patch", "events: 1 row(s) removed")]
+
+
+def test_rows_are_matched_by_the_keys_both_versions_share_when_the_primary_key_changed():
+    wider = copy.deepcopy(SCHEMA)
+    wider["primaryKey"] = ["event_id", "title"]
+    diffs, changes, _ = compare_rows(version(rows=[ROW]), version(wider, rows=[{**ROW, "num_sources": "3"}], v="1.1.0"))
+    assert list(diffs[0].changed) == ["evt-0001"] and diffs[0].added == [] and diffs[0].removed == []
+    other = copy.deepcopy(SCHEMA)
+    other["primaryKey"] = ["title"]
+    diffs, _, _ = compare_rows(version(rows=[ROW]), version(other, rows=[{**ROW, "num_sources": "3"}], v="1.1.0"))
+    assert list(diffs[0].changed) == ["evt-0001"]  # no shared key column: the old key
+
+
+def test_a_table_gone_from_the_new_version_lists_every_old_row_as_removed():
+    old = _with_tables({"events": SCHEMA, "quotes": {**SCHEMA, "name": "quotes"}})
+    old.rows["quotes"] = [{**ROW, "event_id": "q2"}, {**ROW, "event_id": "q1"}]
+    new = _with_tables({"events": SCHEMA}, v="1.1.0")
+    diffs, changes, _ = compare_rows(old, new)
+    gone = [d for d in diffs if d.table == "quotes"]
+    assert len(gone) == 1 and (gone[0].removed, gone[0].old_rows, gone[0].new_rows) == (["q1", "q2"], 2, 0)
+    assert changes == []
+
+
+def test_a_new_table_s_rows_are_all_added():
+    old = _with_tables({"events": SCHEMA})
+    new = _with_tables({"events": SCHEMA, "quotes": {**SCHEMA, "name": "quotes"}}, v="1.1.0")
+    new.rows["quotes"] = [{**ROW, "event_id": "q1", "added_in": "1.1.0"}]
+    diffs, changes, _ = compare_rows(old, new)
+    assert [d.added for d in diffs if d.table == "quotes"] == [["q1"]]
+    assert [c.what for c in changes] == ["quotes: 1 row(s) added"]
+
+
+# --- added_in: every branch with its words -------------------------------------------------------------------------
+
+
+def _added_in(value, old_v="1.0.0", new_v="1.2.0", registered=None):
+    old = version(rows=[ROW], v=old_v)
+    new = version(rows=[ROW, {**ROW, "event_id": "evt-0002", "added_in": value}], v=new_v)
+    new.registered = registered
+    return check_added_in(old, new, compare_rows(old, new)[0])
+
+
+@pytest.mark.parametrize("value, registered, problem", [
+    ("1.2.0", None, None), ("1.1.0", None, None), ("1.1.0", {"1.0.0", "1.1.0"}, None), ("1.0.1", None, None),
+    ("1.3.0", None, "a version after 1.2.0 (the future); expected a version after 1.0.0 and no later than 1.2.0"),
+    ("1.0.0", None, "not after 1.0.0, which did not have the row; expected a version after 1.0.0 and no later than 1.2.0"),
+    ("0.9.0", None, "not after 1.0.0, which did not have the row; expected a version after 1.0.0 and no later than 1.2.0"),
+    ("1.1.0", {"1.0.0"}, "which is not a registered release; expected a version after 1.0.0 and no later than 1.2.0"),
+    ("soon", None, "expected a version after 1.0.0 and no later than 1.2.0"),
+    ("", None, "expected a version after 1.0.0 and no later than 1.2.0"),
+])
+def test_a_new_row_s_added_in_in_every_direction(value, registered, problem):
+    assert _added_in(value, registered=registered) == ([] if problem is None else [
+        f"events evt-0002: new row has added_in {value!r}, {problem}"])
+
+
+def test_added_in_when_either_side_is_no_version_or_the_versions_do_not_rise():
+    assert _added_in("1.1.0", old_v="dev") == ["events evt-0002: new row has added_in '1.1.0', expected '1.2.0'"]
+    assert _added_in("1.1.0", new_v="1.0.0") == [
+        "events evt-0002: new row has added_in '1.1.0', a version after 1.0.0 (the future); expected '1.0.0'"]
+    assert _added_in("0.9.0", new_v="1.0.0") == [
+        "events evt-0002: new row has added_in '0.9.0', not after 1.0.0, which did not have the row; expected '1.0.0'"]
+    assert _added_in("1.1.0", new_v="dev") == ["events evt-0002: new row has added_in '1.1.0', expected 'dev'"]
+    assert _added_in("1.1.0", new_v="1.1.0", old_v="1.1.0") == []  # its own version is always right
+
+
+def test_added_in_is_not_checked_in_a_table_without_it_and_an_old_row_s_never_changes():
+    schema = copy.deepcopy(SCHEMA)
+    schema["fields"] = [f for f in schema["fields"] if f["name"] != "added_in"]
+    old, new = version(schema, rows=[ROW]), version(schema, rows=[ROW, {**ROW, "event_id": "e2", "added_in": "x"}], v="1.1.0")
+    assert check_added_in(old, new, compare_rows(old, new)[0]) == []
+    old, new = version(rows=[ROW]), version(rows=[{**ROW, "added_in": "1.1.0"}], v="1.1.0")
+    assert check_added_in(old, new, compare_rows(old, new)[0]) == [
+        "events evt-0001: added_in changed from '1.0.0' to '1.1.0'; it never changes"]
+
+
+# --- pattern_order: the dash escaping and the three answers --------------------------------------------------------
+
+
+@pytest.mark.parametrize("pattern, escaped", [
+    ("[._-]", r"[._\-]"), ("[-a]", r"[\-a]"), ("[^-a]", r"[^\-a]"), ("[]a-]", r"[]a\-]"), (r"[a\-]", r"[a\-]"),
+    ("[a-z]", "[a-z]"), ("a-b", "a-b"), (r"\[-", r"\[-"), ("[-][x-]", r"[\-][x\-]"), (r"[\]-]x", r"[\]\-]x"),
+    ("[a-", r"[a\-"), ("x\\", "x\\"), ("[^]-]", r"[^]\-]"), ("", ""),
+])
+def test_a_dash_first_or_last_in_a_class_is_escaped_and_nothing_else(pattern, escaped):
+    from china_russia_diplomacy.publish.pattern_order import _literal_dashes
+
+    assert _literal_dashes(pattern) == escaped
+
+
+@pytest.mark.parametrize("old, new, answer", [
+    ("[a-c]{2}", "[a-z]{2}", True), ("[a-z]{2}", "[a-c]{2}", False), ("abc", "abc", True), ("[._-]x", "[._-]x", True),
+    ("[a_-]", "[a_]", False), ("[a_]", "[_a-]", True), ("a(?=b)", "a", None), ("(a)\\1", "a", None), ("a", "(?<=x)a", None),
+])
+def test_pattern_loosened_answers_true_false_or_undecided(old, new, answer):
+    from china_russia_diplomacy.publish.pattern_order import pattern_loosened
+
+    assert pattern_loosened(old, new) is answer
+
+
+def test_a_new_table_listed_before_a_changed_one_does_not_hide_its_changes():
+    changed = with_constraint("num_sources", "minimum", 2)
+    old = _with_tables({"events": SCHEMA})
+    new = _with_tables({"quotes": {**SCHEMA, "name": "quotes"}, "events": changed})
+    assert whats(old, new) == [("minor", "quotes", "table quotes added"),
+                               ("major", "events", "events.num_sources: minimum 1 -> 2")]
+
+
+def test_a_table_without_added_in_does_not_stop_the_check_of_the_next_one():
+    plain = copy.deepcopy(SCHEMA)
+    plain["fields"] = [f for f in plain["fields"] if f["name"] != "added_in"]
+    plain["name"] = "notes_table"
+    old = _with_tables({"notes_table": plain, "events": SCHEMA}, v="1.0.0")
+    old.rows["events"] = [ROW]
+    new = _with_tables({"notes_table": plain, "events": SCHEMA}, v="1.1.0")
+    new.rows["notes_table"] = [{"event_id": "n1"}]
+    new.rows["events"] = [ROW, {**ROW, "event_id": "evt-0002", "added_in": "2.0.0"}]
+    assert check_added_in(old, new, compare_rows(old, new)[0]) == [
+        "events evt-0002: new row has added_in '2.0.0', a version after 1.1.0 (the future); "
+        "expected a version after 1.0.0 and no later than 1.1.0"]
+
+
+def test_the_new_version_written_with_a_leading_zero_is_not_the_future():
+    """The upper bound is inclusive: a value equal to NEW as a version (not as a string) is no future one."""
+    assert _added_in("01.2.0") == []
