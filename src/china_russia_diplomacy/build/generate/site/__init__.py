@@ -35,7 +35,7 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
@@ -378,8 +378,10 @@ class Summaries:
         return ""
 
 
-def _index_text(row: dict[str, Any], summary: str) -> str:
-    return " ".join([summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)])
+def _index_parts(row: dict[str, Any], summary: str) -> list[str]:
+    """What the search indexes of a row: its summary and every cell, as the parts of one text (see
+    :func:`.search.files`)."""
+    return [summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)]
 
 
 def _actors(tables: dict[str, Any]) -> dict[str, Groups]:
@@ -565,16 +567,16 @@ def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
                                rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
 
     # search: a sharded index loaded as scripts, so that it works from file:// too
-    def documents() -> Iterator[tuple[str, str, str, str, str]]:
+    def documents() -> Iterator[tuple[str, str, str, str, Sequence[str]]]:
         for sid in sorted(sources):
-            yield "articles", sid, labels[sid], f"articles/{sid}.html", labels[sid] + " " + sid + " " + texts[sid]
+            yield "articles", sid, labels[sid], f"articles/{sid}.html", (labels[sid], sid, texts[sid])
         for table in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
                       "event_participants"):
             for chunk in _slices(tables[table]) if table in tables else ():
                 for r in chunk:
                     line = summary(table, r)
                     url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
-                    yield table, records.row_id(table, r), line, url, _index_text(r, line)
+                    yield table, records.row_id(table, r), line, url, _index_parts(r, line)
 
     yield from search.files(documents())
     yield page("search.html", "search.html.j2")
