@@ -41,6 +41,8 @@ from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
 from . import changes, download, evidence, search, text
 
+from markupsafe import Markup, escape
+
 ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
 SITE = "site"
 RECORD_TABLES = ("events", "quotes", "participants", "agreements", "discrepancies")
@@ -233,6 +235,60 @@ def _badges(row: dict[str, Any]) -> list[str]:
     if row.get("translation_basis") == "inferred_from_speaker":
         out.append("language inferred from the speaker")
     return out
+
+
+class Pieces:
+    """The parts of the records pages repeated for every row (its flags, its evidence line, an event's
+    mentions and participations), made in Python and escaped with Markupsafe, once per row: as Jinja
+    macros and calls per cell they were most of the time of the records pages (a macro call costs what
+    rendering its few tags does many times over). The same bytes the templates gave
+    (``tests/write/test_site*.py`` and the committed site check it)."""
+
+    def __init__(self, names: dict[str, str], labels: dict[str, str], row_id):
+        self.names, self.labels, self.row_id = names, labels, row_id
+
+    @staticmethod
+    def flags(items: list[str]) -> Markup:
+        """Each inferred value or lowered confidence, in words, after a space."""
+        return Markup("".join(f' <span class="flag">({escape(b)})</span>' for b in items))
+
+    def provenance(self, row: dict[str, Any]) -> Markup:
+        """The line under a record: the article and its words that are the row's evidence."""
+        source = row["source_id"]
+        url = escape(_span_url(source, row["evidence_start"], row["evidence_end"]))
+        return Markup(f'<p class="prov">Evidence in <a href="{url}" title="{escape(self.labels[source])}">'
+                      f'{escape(source)}</a>:\n<a href="{url}"><q>{escape(row["evidence"])}</q></a>'
+                      f'{self.flags(_badges(row))}</p>\n')
+
+    def participations(self, parts: list[dict[str, Any]], event_id: str) -> Markup:
+        """An event's participants, each with its role and the link to its evidence, ``; `` between."""
+        if not parts:
+            return Markup("none recorded")
+        out = []
+        for p in parts:
+            pid = p["participant_id"]
+            name = escape(self.names.get(pid, pid))
+            role = escape(p["role"])
+            url = escape(_span_url(p["source_id"], p["evidence_start"], p["evidence_end"]))
+            rid = self.row_id("event_participants", p)
+            out.append(f'<span id="{escape(_anchor(rid))}"><a href="../participants/{escape(pid)}.html">{name}</a> '
+                       f'({role}, <a href="{url}" aria-label="evidence of {name} as {role} in {escape(event_id)}">'
+                       f'evidence</a>{self.flags(_badges(p))})</span>')
+        return Markup("; ".join(out))
+
+    def mentions(self, rows: list[dict[str, Any]]) -> Markup:
+        """An event's mentions, a line each."""
+        return Markup("".join(self.mention(m) for m in rows))
+
+    def mention(self, m: dict[str, Any]) -> str:
+        """One mention of an event, a line of its list."""
+        url = escape(_span_url(m["source_id"], m["evidence_start"], m["evidence_end"]))
+        mid = m["mention_id"]
+        status = f" (reports it {escape(m['reported_status'])})" if m["reported_status"] else ""
+        primary = ", primary" if m["is_primary"] else ""
+        return (f'<li id="{escape(_anchor(self.row_id("event_mentions", m)))}">{escape(mid)} in <a href="{url}">'
+                f'{escape(m["source_id"])}: <q>{escape(m["evidence"])}</q></a>{status}{primary}'
+                f'{self.flags(_badges(m))}</li>\n')
 
 
 def _license_notice(package_dir: Path) -> str:
@@ -512,7 +568,8 @@ def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
         return out
 
     helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
-               "records": records, "row_id": records.row_id, "labels": labels, "summary": summary}
+               "records": records, "row_id": records.row_id, "labels": labels, "summary": summary,
+               "pieces": Pieces(names, labels, records.row_id)}
     for table in RECORD_TABLES:
         if table not in tables:
             continue
