@@ -92,11 +92,7 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -
         by_key: dict[str, dict[str, list[int]]] = {}
         for term in sorted(found):
             lists = found[term]
-            if len(lists) == 1:
-                held = lists[0]
-                ids = held if all(a < b for a, b in zip(held, held[1:])) else sorted(set(held))
-            else:
-                ids = sorted(set().union(*lists))
+            ids = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
             by_key.setdefault(key_of(term), {})[term] = ids
         yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(by_key))
         for key in sorted(by_key):
@@ -104,7 +100,7 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -
 
     for table, rid, label, url, text in documents:
         local = total - blocks * POSTINGS_BLOCK
-        for part in ((text,) if isinstance(text, str) else text):
+        for part in ((text,) if isinstance(text, str) else set(text)):  # once a document: ascending, no repeats
             holders[part].append(local)
         docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
         total += 1
