@@ -22,7 +22,9 @@ citation record. Pages:
   link (see :mod:`.download`), so nothing leaves ``site/``.
 
 Every file goes through one call, ``ctx.write(path, data)``, and pages are rendered one at a time, so
-that the build can stream them to disk. Nothing holds a table as Python objects: a page converts its own
+that the build can stream them to disk; the search index is made meanwhile in a forked process on the
+second core, which writes its files into the same staging folder (:mod:`.apart`). The parts of a records
+page repeated for every row are made in Python (:class:`Pieces`), not by Jinja macros called per cell. Nothing holds a table as Python objects: a page converts its own
 rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
 a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
 the downloads are copied and zipped from disk a MiB at a time, so that memory stays bounded at a million
