@@ -119,6 +119,12 @@ class Outputs(Mapping):
                     fh.write(chunk)
         return self.digests[relpath]
 
+    def adopt(self, relpath: str, digest: FileDigest) -> None:
+        """Count as generated a file another process wrote into this staging folder, hashed as it wrote
+        (the site's search index, made on the second core: ``build/generate/site/apart.py``)."""
+        self._claim(relpath)
+        self.digests[relpath] = digest
+
     # -- reading ------------------------------------------------------------------------------------
     def digest(self, relpath: str) -> FileDigest:
         return self.digests[relpath]

@@ -22,7 +22,9 @@ citation record. Pages:
   link (see :mod:`.download`), so nothing leaves ``site/``.
 
 Every file goes through one call, ``ctx.write(path, data)``, and pages are rendered one at a time, so
-that the build can stream them to disk. Nothing holds a table as Python objects: a page converts its own
+that the build can stream them to disk; the search index is made meanwhile in a forked process on the
+second core, which writes its files into the same staging folder (:mod:`.apart`). The parts of a records
+page repeated for every row are made in Python (:class:`Pieces`), not by Jinja macros called per cell. Nothing holds a table as Python objects: a page converts its own
 rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
 a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
 the downloads are copied and zipped from disk a MiB at a time, so that memory stays bounded at a million
@@ -35,11 +37,13 @@ import json
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
-from . import changes, download, evidence, search, text
+from . import apart, changes, download, evidence, search, text
+
+from markupsafe import Markup, escape
 
 ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
 SITE = "site"
@@ -235,6 +239,60 @@ def _badges(row: dict[str, Any]) -> list[str]:
     return out
 
 
+class Pieces:
+    """The parts of the records pages repeated for every row (its flags, its evidence line, an event's
+    mentions and participations), made in Python and escaped with Markupsafe, once per row: as Jinja
+    macros and calls per cell they were most of the time of the records pages (a macro call costs what
+    rendering its few tags does many times over). The same bytes the templates gave
+    (``tests/write/test_site*.py`` and the committed site check it)."""
+
+    def __init__(self, names: dict[str, str], labels: dict[str, str], row_id):
+        self.names, self.labels, self.row_id = names, labels, row_id
+
+    @staticmethod
+    def flags(items: list[str]) -> Markup:
+        """Each inferred value or lowered confidence, in words, after a space."""
+        return Markup("".join(f' <span class="flag">({escape(b)})</span>' for b in items))
+
+    def provenance(self, row: dict[str, Any]) -> Markup:
+        """The line under a record: the article and its words that are the row's evidence."""
+        source = row["source_id"]
+        url = escape(_span_url(source, row["evidence_start"], row["evidence_end"]))
+        return Markup(f'<p class="prov">Evidence in <a href="{url}" title="{escape(self.labels[source])}">'
+                      f'{escape(source)}</a>:\n<a href="{url}"><q>{escape(row["evidence"])}</q></a>'
+                      f'{self.flags(_badges(row))}</p>\n')
+
+    def participations(self, parts: list[dict[str, Any]], event_id: str) -> Markup:
+        """An event's participants, each with its role and the link to its evidence, ``; `` between."""
+        if not parts:
+            return Markup("none recorded")
+        out = []
+        for p in parts:
+            pid = p["participant_id"]
+            name = escape(self.names.get(pid, pid))
+            role = escape(p["role"])
+            url = escape(_span_url(p["source_id"], p["evidence_start"], p["evidence_end"]))
+            rid = self.row_id("event_participants", p)
+            out.append(f'<span id="{escape(_anchor(rid))}"><a href="../participants/{escape(pid)}.html">{name}</a> '
+                       f'({role}, <a href="{url}" aria-label="evidence of {name} as {role} in {escape(event_id)}">'
+                       f'evidence</a>{self.flags(_badges(p))})</span>')
+        return Markup("; ".join(out))
+
+    def mentions(self, rows: list[dict[str, Any]]) -> Markup:
+        """An event's mentions, a line each."""
+        return Markup("".join(self.mention(m) for m in rows))
+
+    def mention(self, m: dict[str, Any]) -> str:
+        """One mention of an event, a line of its list."""
+        url = escape(_span_url(m["source_id"], m["evidence_start"], m["evidence_end"]))
+        mid = m["mention_id"]
+        status = f" (reports it {escape(m['reported_status'])})" if m["reported_status"] else ""
+        primary = ", primary" if m["is_primary"] else ""
+        return (f'<li id="{escape(_anchor(self.row_id("event_mentions", m)))}">{escape(mid)} in <a href="{url}">'
+                f'{escape(m["source_id"])}: <q>{escape(m["evidence"])}</q></a>{status}{primary}'
+                f'{self.flags(_badges(m))}</li>\n')
+
+
 def _license_notice(package_dir: Path) -> str:
     """The paragraph of LICENSE-DATA about the article texts (shown on every article page)."""
     path = package_dir / LICENSE_FILE
@@ -378,8 +436,10 @@ class Summaries:
         return ""
 
 
-def _index_text(row: dict[str, Any], summary: str) -> str:
-    return " ".join([summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)])
+def _index_parts(row: dict[str, Any], summary: str) -> list[str]:
+    """What the search indexes of a row: its summary and every cell, as the parts of one text (see
+    :func:`.search.files`)."""
+    return [summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)]
 
 
 def _actors(tables: dict[str, Any]) -> dict[str, Groups]:
@@ -419,13 +479,16 @@ def _retired(package_dir: Path) -> dict[str, dict[str, str]]:
 
 def generate(ctx) -> None:
     """Every file of ``site/``, each written into the build's staging folder (``ctx.write``) as soon as it is
-    made: no set of pages is held whole."""
-    for path, data in site_files(ctx):
+    made: no set of pages is held whole. The search index is made in a forked process meanwhile where
+    that is possible (:mod:`.apart`)."""
+    for path, data in site_files(ctx, index_apart=apart.possible(ctx.outputs)):
         ctx.write(f"{SITE}/{path}", data)
 
 
-def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
-    """``(path under site/, its bytes or its bytes in chunks)`` of every file, one at a time."""
+def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+    """``(path under site/, its bytes or its bytes in chunks)`` of every file, one at a time. With
+    ``index_apart`` the search index's files are written by a forked process into ``ctx.outputs``'s
+    staging folder and adopted there, in their place in the order of files, instead of yielded."""
     from ..history import _current, _states
 
     env = _environment()
@@ -448,137 +511,149 @@ def site_files(ctx) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     nav_tables = [t for t in RECORD_TABLES if t in tables]
     whole = f"download/{download.zip_name(meta)}"
 
-    def page(path: str, template: str, **context) -> tuple[str, bytes]:
-        depth = path.count("/")
-        html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
-                                                 released=date, page_path=path, nav_tables=nav_tables,
-                                                 md=text.inline, md_block=text.block, whole=whole, **context)
-        return path, html.encode("utf-8")
-
-    # downloads first: the pages state their sizes and hashes
-    downloads: dict[str, dict[str, Any]] = {}
-    for path, chunks, info in download.files(ctx):
-        downloads[path] = info
-        yield path, chunks
-
-    table_list = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
-               "description": s.description, "rows": ctx.tables[s.name].num_rows,
-               "key": s.primary_key} for s in meta.tables]
-    latest = max(registry.releases, key=lambda r: version_key(r.version)) if registry.releases else None
-    yield page("index.html", "index.html.j2", tables=table_list, latest=latest, apa=apa_text(record),
-               bibtex=bibtex_text(record).rstrip("\n"), whole_info=downloads[whole],
-               has_timeline="timeline.svg" in downloads, has_citation="CITATION.cff" in downloads)
-    yield page("tables/index.html", "tables.html.j2", tables=table_list, whole_info=downloads[whole])
-    for spec in meta.tables:
-        res = resources[spec.name]
-        fks = [{"fields": fk["fields"], "table": fk["reference"].get("resource") or spec.name,
-                "ref_fields": fk["reference"]["fields"]} for fk in spec.foreign_keys]
-        referenced_by = [{"table": other.name, "fields": fk["fields"]} for other in meta.tables for fk in other.foreign_keys
-                         if (fk["reference"].get("resource") or other.name) == spec.name and other.name != spec.name]
-        yield page(f"tables/{spec.name}.html", "table.html.j2", spec=spec,
-                   fields=_field_info(spec, ctx.tables[spec.name]), res=res, fks=fks,
-                   referenced_by=referenced_by, rows=ctx.tables[spec.name].num_rows,
-                   all_tables=[t.name for t in meta.tables], downloads=downloads)
-
-    # the evidence viewer
-    def every_row() -> Iterator[tuple[str, dict[str, Any]]]:
-        for name, table in tables.items():
-            for chunk in _slices(table):
-                yield from ((name, row) for row in chunk)
-
-    spans = evidence.collect_spans(every_row(), lambda t, r: records.url(t, r, 1), records.row_id, summary)
-    notice = _license_notice(package_dir)
-    yield page("articles/index.html", "articles.html.j2", sources=[sources[k] for k in sorted(sources)], notice=notice,
-               counts={k: len(spans.get(k, {})) for k in sources}, plain=_plain, labels=labels)
-    for source_id, source in sorted(sources.items()):
-        article_spans = spans.get(source_id, {})
-        html, cut = evidence.render(texts[source_id], article_spans)
-        ordered = sorted(article_spans.values(), key=lambda s: (s.start, s.end))
-        yield page(f"articles/{source_id}.html", "article.html.j2", source=source, label=labels[source_id],
-                   article=html, cut=cut, spans=ordered, notice=notice, plain=_plain)
-
-    # the records, paginated
-    # an event page's mentions and participations: grouped by the page of their event
-    inside = {t: Groups.of(tables[t], "event_id", tables["events"].column("event_id"), ROWS_PER_PAGE)
-              for t in ("event_mentions", "event_participants") if t in tables and "events" in tables}
-
-    def by_event(table: str, number: int) -> dict[str, list[dict]]:
-        out: dict[str, list[dict]] = {}
-        if table in inside:
-            for row in inside[table].rows(number):
-                out.setdefault(row["event_id"], []).append(row)
-        return out
-
-    helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
-               "records": records, "row_id": records.row_id, "labels": labels, "summary": summary}
-    for table in RECORD_TABLES:
-        if table not in tables:
-            continue
-        pages = max(1, -(-tables[table].num_rows // ROWS_PER_PAGE))
-        for n in range(pages):
-            chunk = tables[table].slice(n * ROWS_PER_PAGE, ROWS_PER_PAGE).to_pylist()
-            in_events = table == "events"
-            yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
-                       rows=chunk, number=n + 1, pages=pages,
-                       mentions_of=by_event("event_mentions", n) if in_events else {},
-                       parts_of=by_event("event_participants", n) if in_events else {}, **helpers)
-    del inside
-    if participant_rows:
-        acts_of = _actors(tables)
-        for i in sorted(range(len(participant_rows)), key=lambda i: participant_rows[i]["participant_id"]):
-            p = participant_rows[i]
-            acts = {kind: Head(groups.rows(i, ROWS_PER_PAGE), groups.count(i)) for kind, groups in acts_of.items()}
-            yield page(f"participants/{p['participant_id']}.html", "participant.html.j2", p=p, acts=acts,
-                       shown=ROWS_PER_PAGE, **helpers)
-        del acts_of
-
-    # versions
-    # the current files whole, only when there are versions to compare them with (never in a synthetic copy)
-    current = _current(ctx) if registry.releases else None
-    states = _states(package_dir, Registry([r for r in registry.releases if version_key(r.version) < version_key(meta.version)]),
-                     current) if registry.releases else None
-    versions = _versions(ctx, registry, states, current)
-    del current
-    changelog_path = package_dir / "CHANGELOG.md"
-    entries = text.changelog_entries(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
-    retired = _retired(package_dir)
-    notes_path = package_dir / "curation" / "NOTES.md"
-    curation_notes = notes_path.read_text(encoding="utf-8") if notes_path.is_file() else ""
-    for entry in versions:
-        entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
-    yield page("versions.html", "versions.html.j2", versions=versions, has_releases="releases.json" in downloads)
-    for entry in versions:
-        if entry["changes"] is None:
-            continue
-        why = {"entry": entry, "records": records, "plain": _plain, "retired": retired, "shown": ROWS_PER_PAGE,
-               "reasons": text.changelog_rows(entry["changelog"] or ""),
-               "words": text.changelog_words(entry["changelog"] or ""),
-               "decisions": text.notes_reasons(curation_notes, entry["version"])}
-        yield page(f"versions/{entry['version']}.html", "version.html.j2", **why)
-        # the rest of a long list, ROWS_PER_PAGE rows a page (the version page shows the first page)
-        for t in entry["changes"]:
-            for kind in ("added", "removed", "changed"):
-                rows_of = list(t.changed.items()) if kind == "changed" else getattr(t, kind)
-                pages = -(-len(rows_of) // ROWS_PER_PAGE)
-                for n in range(2, pages + 1):
-                    yield page(f"versions/{entry['version']}-{t.table}-{kind}-{n}.html", "version_more.html.j2",
-                               table=t, kind=kind, number=n, pages=pages,
-                               rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
-
-    # search: a sharded index loaded as scripts, so that it works from file:// too
-    def documents() -> Iterator[tuple[str, str, str, str, str]]:
+    # the search index's documents: every article and every row
+    def documents() -> Iterator[tuple[str, str, str, str, Sequence[str]]]:
         for sid in sorted(sources):
-            yield "articles", sid, labels[sid], f"articles/{sid}.html", labels[sid] + " " + sid + " " + texts[sid]
+            yield "articles", sid, labels[sid], f"articles/{sid}.html", (labels[sid], sid, texts[sid])
         for table in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
                       "event_participants"):
             for chunk in _slices(tables[table]) if table in tables else ():
                 for r in chunk:
                     line = summary(table, r)
                     url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
-                    yield table, records.row_id(table, r), line, url, _index_text(r, line)
+                    yield table, records.row_id(table, r), line, url, _index_parts(r, line)
 
-    yield from search.files(documents())
-    yield page("search.html", "search.html.j2")
-    yield "style.css", _static("style.css")
-    yield "site.js", _static("site.js")
-    yield "favicon.svg", _static("favicon.svg")  # a bare host answers /favicon.ico with a 404 otherwise
+    index = apart.Apart(ctx.outputs, lambda: ((f"{SITE}/{p}", d) for p, d in search.files(documents()))) \
+        if index_apart else None
+    try:
+        def page(path: str, template: str, **context) -> tuple[str, bytes]:
+            depth = path.count("/")
+            html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
+                                                     released=date, page_path=path, nav_tables=nav_tables,
+                                                     md=text.inline, md_block=text.block, whole=whole, **context)
+            return path, html.encode("utf-8")
+
+        # downloads first: the pages state their sizes and hashes
+        downloads: dict[str, dict[str, Any]] = {}
+        for path, chunks, info in download.files(ctx):
+            downloads[path] = info
+            yield path, chunks
+
+        table_list = [{"name": s.name, "title": s.title, "summary": s.description.split(". ")[0].rstrip(".") + ".",
+                   "description": s.description, "rows": ctx.tables[s.name].num_rows,
+                   "key": s.primary_key} for s in meta.tables]
+        latest = max(registry.releases, key=lambda r: version_key(r.version)) if registry.releases else None
+        yield page("index.html", "index.html.j2", tables=table_list, latest=latest, apa=apa_text(record),
+                   bibtex=bibtex_text(record).rstrip("\n"), whole_info=downloads[whole],
+                   has_timeline="timeline.svg" in downloads, has_citation="CITATION.cff" in downloads)
+        yield page("tables/index.html", "tables.html.j2", tables=table_list, whole_info=downloads[whole])
+        for spec in meta.tables:
+            res = resources[spec.name]
+            fks = [{"fields": fk["fields"], "table": fk["reference"].get("resource") or spec.name,
+                    "ref_fields": fk["reference"]["fields"]} for fk in spec.foreign_keys]
+            referenced_by = [{"table": other.name, "fields": fk["fields"]} for other in meta.tables for fk in other.foreign_keys
+                             if (fk["reference"].get("resource") or other.name) == spec.name and other.name != spec.name]
+            yield page(f"tables/{spec.name}.html", "table.html.j2", spec=spec,
+                       fields=_field_info(spec, ctx.tables[spec.name]), res=res, fks=fks,
+                       referenced_by=referenced_by, rows=ctx.tables[spec.name].num_rows,
+                       all_tables=[t.name for t in meta.tables], downloads=downloads)
+
+        # the evidence viewer
+        def every_row() -> Iterator[tuple[str, dict[str, Any]]]:
+            for name, table in tables.items():
+                for chunk in _slices(table):
+                    yield from ((name, row) for row in chunk)
+
+        spans = evidence.collect_spans(every_row(), lambda t, r: records.url(t, r, 1), records.row_id, summary)
+        notice = _license_notice(package_dir)
+        yield page("articles/index.html", "articles.html.j2", sources=[sources[k] for k in sorted(sources)], notice=notice,
+                   counts={k: len(spans.get(k, {})) for k in sources}, plain=_plain, labels=labels)
+        for source_id, source in sorted(sources.items()):
+            article_spans = spans.get(source_id, {})
+            html, cut = evidence.render(texts[source_id], article_spans)
+            ordered = sorted(article_spans.values(), key=lambda s: (s.start, s.end))
+            yield page(f"articles/{source_id}.html", "article.html.j2", source=source, label=labels[source_id],
+                       article=html, cut=cut, spans=ordered, notice=notice, plain=_plain)
+
+        # the records, paginated
+        # an event page's mentions and participations: grouped by the page of their event
+        inside = {t: Groups.of(tables[t], "event_id", tables["events"].column("event_id"), ROWS_PER_PAGE)
+                  for t in ("event_mentions", "event_participants") if t in tables and "events" in tables}
+
+        def by_event(table: str, number: int) -> dict[str, list[dict]]:
+            out: dict[str, list[dict]] = {}
+            if table in inside:
+                for row in inside[table].rows(number):
+                    out.setdefault(row["event_id"], []).append(row)
+            return out
+
+        helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
+                   "records": records, "row_id": records.row_id, "labels": labels, "summary": summary,
+                   "pieces": Pieces(names, labels, records.row_id)}
+        for table in RECORD_TABLES:
+            if table not in tables:
+                continue
+            pages = max(1, -(-tables[table].num_rows // ROWS_PER_PAGE))
+            for n in range(pages):
+                chunk = tables[table].slice(n * ROWS_PER_PAGE, ROWS_PER_PAGE).to_pylist()
+                in_events = table == "events"
+                yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
+                           rows=chunk, number=n + 1, pages=pages,
+                           mentions_of=by_event("event_mentions", n) if in_events else {},
+                           parts_of=by_event("event_participants", n) if in_events else {}, **helpers)
+        del inside
+        if participant_rows:
+            acts_of = _actors(tables)
+            for i in sorted(range(len(participant_rows)), key=lambda i: participant_rows[i]["participant_id"]):
+                p = participant_rows[i]
+                acts = {kind: Head(groups.rows(i, ROWS_PER_PAGE), groups.count(i)) for kind, groups in acts_of.items()}
+                yield page(f"participants/{p['participant_id']}.html", "participant.html.j2", p=p, acts=acts,
+                           shown=ROWS_PER_PAGE, **helpers)
+            del acts_of
+
+        # versions
+        # the current files whole, only when there are versions to compare them with (never in a synthetic copy)
+        current = _current(ctx) if registry.releases else None
+        states = _states(package_dir, Registry([r for r in registry.releases if version_key(r.version) < version_key(meta.version)]),
+                         current) if registry.releases else None
+        versions = _versions(ctx, registry, states, current)
+        del current
+        changelog_path = package_dir / "CHANGELOG.md"
+        entries = text.changelog_entries(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
+        retired = _retired(package_dir)
+        notes_path = package_dir / "curation" / "NOTES.md"
+        curation_notes = notes_path.read_text(encoding="utf-8") if notes_path.is_file() else ""
+        for entry in versions:
+            entry["changelog"] = entries.get(entry["version"]) or (entries.get("Unreleased") if entry["release"] is None else "")
+        yield page("versions.html", "versions.html.j2", versions=versions, has_releases="releases.json" in downloads)
+        for entry in versions:
+            if entry["changes"] is None:
+                continue
+            why = {"entry": entry, "records": records, "plain": _plain, "retired": retired, "shown": ROWS_PER_PAGE,
+                   "reasons": text.changelog_rows(entry["changelog"] or ""),
+                   "words": text.changelog_words(entry["changelog"] or ""),
+                   "decisions": text.notes_reasons(curation_notes, entry["version"])}
+            yield page(f"versions/{entry['version']}.html", "version.html.j2", **why)
+            # the rest of a long list, ROWS_PER_PAGE rows a page (the version page shows the first page)
+            for t in entry["changes"]:
+                for kind in ("added", "removed", "changed"):
+                    rows_of = list(t.changed.items()) if kind == "changed" else getattr(t, kind)
+                    pages = -(-len(rows_of) // ROWS_PER_PAGE)
+                    for n in range(2, pages + 1):
+                        yield page(f"versions/{entry['version']}-{t.table}-{kind}-{n}.html", "version_more.html.j2",
+                                   table=t, kind=kind, number=n, pages=pages,
+                                   rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
+
+        # search: a sharded index loaded as scripts, so that it works from file:// too
+        if index is None:
+            yield from search.files(documents())
+        else:
+            index.adopt()
+            index = None
+        yield page("search.html", "search.html.j2")
+        yield "style.css", _static("style.css")
+        yield "site.js", _static("site.js")
+        yield "favicon.svg", _static("favicon.svg")  # a bare host answers /favicon.ico with a 404 otherwise
+    finally:
+        if index is not None:  # the build failed while the index was being made
+            index.stop()

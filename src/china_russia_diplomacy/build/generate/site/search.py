@@ -25,7 +25,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import Iterable, Iterator
+from collections import defaultdict
+from typing import Iterable, Iterator, Sequence
 
 DOCS_BLOCK = 1000  # documents per docs file (a label is at most LABEL_CHARS): about 0.2 MB at most
 POSTINGS_BLOCK = 10_000  # documents per postings block: its largest postings file (IDs: ``me``) about 0.25 MB
@@ -69,26 +70,38 @@ def _js(call: str, *args) -> bytes:
             + ");\n").encode("utf-8")
 
 
-def files(documents: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple[str, bytes]]:
+def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -> Iterator[tuple[str, bytes]]:
     """``(path under site/, bytes)`` of the index of ``documents``: ``(table, id, label, url, text)``, with
-    ``url`` relative to the site root. Documents are consumed as they come, one block held at a time."""
+    ``url`` relative to the site root and ``text`` a string or its parts (the cells of a row: a document's
+    terms are those of its parts together, as no term crosses the space that would join them). Documents
+    are consumed as they come, one block held at a time.
+
+    Why by part: most cells repeat (a status, a source ID, the evidence a replicated row shares), so a
+    block records which documents hold each distinct part and cuts each part into terms once, when the
+    block is written, instead of cutting every cell of every row and appending every term of it."""
     total = 0
     blocks = 0
     docs: list[list[str]] = []
-    postings: dict[str, list[int]] = {}  # term -> documents of this block
+    holders: defaultdict[str, list[int]] = defaultdict(list)  # part -> documents of this block holding it
 
     def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
+        found: defaultdict[str, list[list[int]]] = defaultdict(list)  # term -> its parts' document lists
+        for part, held in holders.items():
+            for term in terms(part):
+                found[term].append(held)
         by_key: dict[str, dict[str, list[int]]] = {}
-        for term in sorted(postings):
-            by_key.setdefault(key_of(term), {})[term] = postings[term]
+        for term in sorted(found):
+            lists = found[term]
+            ids = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+            by_key.setdefault(key_of(term), {})[term] = ids
         yield f"search/p{number}/keys.js", _js("crdSearchKeys", number, sorted(by_key))
         for key in sorted(by_key):
             yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, by_key[key])
 
     for table, rid, label, url, text in documents:
         local = total - blocks * POSTINGS_BLOCK
-        for term in terms(text):
-            postings.setdefault(term, []).append(local)
+        for part in ((text,) if isinstance(text, str) else set(text)):  # once a document: ascending, no repeats
+            holders[part].append(local)
         docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
         total += 1
         if len(docs) == DOCS_BLOCK:
@@ -97,10 +110,10 @@ def files(documents: Iterable[tuple[str, str, str, str, str]]) -> Iterator[tuple
         if total % POSTINGS_BLOCK == 0:
             yield from flush_postings(blocks)
             blocks += 1
-            postings = {}
+            holders = defaultdict(list)
     if docs:
         yield f"search/d{total // DOCS_BLOCK}.js", _js("crdSearchDocs", total // DOCS_BLOCK, docs)
-    if postings or blocks == 0:
+    if blocks == 0 or any(terms(part) for part in holders):  # a last block with terms
         yield from flush_postings(blocks)
         blocks += 1
     yield "search/manifest.js", ("window.CRD_SEARCH_MANIFEST = " + json.dumps(

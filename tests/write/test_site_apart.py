@@ -1,0 +1,66 @@
+"""The site's search index made in a forked process (``build/generate/site/apart.py``): the same files
+as in process, and a failure on either side ends the build with the staging folder gone."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+
+import pytest
+
+from china_russia_diplomacy.build.generate.site import apart, search
+from china_russia_diplomacy.build.pipeline import build, compute_outputs
+from china_russia_diplomacy.core.errors import CRDError
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2,
+                                reason="the index is made apart only where fork and a second CPU are")
+
+
+def _site(root) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "site").rglob("*")) if p.is_file()}
+
+
+def test_the_index_made_apart_has_the_bytes_of_the_index_made_in_process(package_copy):
+    """Regression guard: build (index forked) and compute_outputs (index in process) write the same site."""
+    in_process, _ = compute_outputs(package_copy)
+    build(package_copy)
+    made = _site(package_copy)
+    expected = {rel: hashlib.sha256(data).hexdigest() for rel, data in in_process.items() if rel.startswith("site/")}
+    assert made == expected
+    assert any(rel.startswith("site/search/p0/") for rel in made)
+
+
+def test_a_failure_of_the_index_process_fails_the_build_and_leaves_no_staging(package_copy, monkeypatch):
+    def broken(documents):
+        yield "search/manifest.js", b"x"
+        raise CRDError("the index broke")
+
+    monkeypatch.setattr(search, "files", broken)
+    before = _site(package_copy)
+    with pytest.raises(CRDError, match="the index broke"):
+        build(package_copy)
+    assert _site(package_copy) == before, "a failed build changed site/"
+    assert not list(package_copy.glob(".staging-*"))
+
+
+def test_a_failure_of_the_pages_stops_the_index_process(package_copy, monkeypatch):
+    from china_russia_diplomacy.build.generate import site
+
+    started: list[apart.Apart] = []
+    real = apart.Apart
+
+    def recorded(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    def broken_badges(row):
+        raise CRDError("a page broke")
+
+    monkeypatch.setattr(apart, "Apart", recorded)
+    monkeypatch.setattr(site, "_badges", broken_badges)
+    with pytest.raises(CRDError, match="a page broke"):
+        build(package_copy)
+    assert started and started[0].pid is None, "the index process was left running"
+    assert not list(package_copy.glob(".staging-*"))
