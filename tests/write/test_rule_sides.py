@@ -572,3 +572,535 @@ def test_an_empty_is_primary_cell_does_not_count_as_a_primary_mention(t):
     i = row(t, "event_mentions", lambda r: r["is_primary"] is False or r["is_primary"] == False)  # noqa: E712
     set_cell(t, "event_mentions", i, "is_primary", pd.NA)
     assert list(event_mentions(t)) == [] and m["is_primary"].isna().sum() == 1
+
+
+# --- keys: foreign keys, parties, discrepancy records, parent cycles, retired IDs -------------------------
+
+keys = importlib.import_module("china_russia_diplomacy.validation.rules.keys")
+
+
+def test_an_unknown_foreign_key_is_reported_and_an_empty_one_is_not(t):
+    set_cell(t, "events", 3, "source_id", "src-9999")
+    set_cell(t, "events", 4, "source_id", None)  # an empty required cell is pandera's finding
+    found = list(keys.foreign_keys(t))
+    assert where(found) == [("foreign-key", "events", line(t, "events", 3), "source_id")]
+    assert found[0].value == "src-9999" and found[0].message == "no row of sources has source_id = src-9999"
+
+
+def test_a_key_referring_to_its_own_table_is_checked_against_that_table(t):
+    set_cell(t, "events", 5, "parent_event_id", "evt-9999")
+    found = list(keys.foreign_keys(t))
+    assert where(found) == [("foreign-key", "events", line(t, "events", 5), "parent_event_id")]
+    assert found[0].message == "no row of events has event_id = evt-9999"
+
+
+def test_a_key_to_a_table_that_is_not_there_is_not_checked(t):
+    set_cell(t, "quotes", 0, "speaker_id", "par-9999")
+    del t.frames["participants"]  # (the rule needs both tables; a missing table is the package's finding)
+    assert list(keys.foreign_keys(t)) == []
+
+
+def _fk_meta(t: Tables, fk: dict, table: str = "pairs"):
+    from types import SimpleNamespace
+
+    spec = SimpleNamespace(name=table, foreign_keys=[fk], primary_key=["id"])
+    return Tables(SimpleNamespace(tables=[spec], table=t.meta.table), t.frames, t.lines, t.package_dir)
+
+
+def test_a_two_column_foreign_key_needs_both_values_in_one_row_of_the_target(t):
+    e = t.frames["events"]
+    t.frames["pairs"] = pd.DataFrame({
+        "e": pd.array([e["event_id"].iat[0], e["event_id"].iat[0], None, e["event_id"].iat[1]], dtype="string"),
+        "s": pd.array([e["source_id"].iat[0], "src-9999", "src-0001", None], dtype="string")})
+    t.lines["pairs"] = [2, 3, 4, 5]
+    fk = {"fields": ["e", "s"], "reference": {"resource": "events", "fields": ["event_id", "source_id"]}}
+    found = list(keys.foreign_keys(_fk_meta(t, fk)))
+    # (the parties and discrepancy checks of the real tables find nothing)
+    assert where(found) == [("foreign-key", "pairs", 3, "e,s")]
+    assert found[0].value == f"{e['event_id'].iat[0]},src-9999"
+    assert found[0].message == f"no row of events has event_id,source_id = {e['event_id'].iat[0]},src-9999"
+
+
+def test_a_reference_without_a_resource_is_to_the_own_table(t):
+    t.frames["pairs"] = pd.DataFrame({"id": pd.array(["a", "b", "c"], dtype="string"),
+                                      "up": pd.array(["b", None, "z"], dtype="string")})
+    t.lines["pairs"] = [2, 3, 4]
+    fk = {"fields": "up", "reference": {"resource": "", "fields": "id"}}
+    assert where(keys.foreign_keys(_fk_meta(t, fk))) == [("foreign-key", "pairs", 4, "up")]
+
+
+def test_an_unknown_party_is_reported_and_an_empty_piece_is_left_to_the_pattern(t):
+    a = t.frames["agreements"]
+    set_cell(t, "agreements", 1, "parties", a["parties"].iat[1] + ";;par-9999")
+    found = list(keys.foreign_keys(t))
+    assert where(found) == [("foreign-key", "agreements", line(t, "agreements", 1), "parties")]
+    assert found[0].value == "par-9999" and found[0].message == "party par-9999 is not in participants"
+
+
+def test_parties_are_not_checked_without_a_participants_table(t):
+    set_cell(t, "agreements", 1, "parties", "par-9999")
+    del t.frames["participants"]
+    assert list(keys._parties(t)) == []
+
+
+def test_a_discrepancy_about_an_unknown_record_is_reported_in_its_own_table(t):
+    d = t.frames["discrepancies"]
+    ev = row(t, "discrepancies", lambda r: r["record_table"] == "events")
+    par = row(t, "discrepancies", lambda r: r["record_table"] == "participants")
+    set_cell(t, "discrepancies", ev, "record_id", "evt-9999")
+    set_cell(t, "discrepancies", par, "record_id", "par-9999")
+    found = list(keys._discrepancy_records(t))
+    assert where(found) == sorted([("foreign-key", "discrepancies", line(t, "discrepancies", ev), "record_id"),
+                                   ("foreign-key", "discrepancies", line(t, "discrepancies", par), "record_id")])
+    assert sorted(x.message for x in found) == ["no row of events has ID evt-9999", "no row of participants has ID par-9999"]
+    assert d["record_id"].notna().all()
+
+
+def test_a_discrepancy_without_a_record_id_or_about_a_table_not_there_is_not_checked(t):
+    ev = row(t, "discrepancies", lambda r: r["record_table"] == "events")
+    par = row(t, "discrepancies", lambda r: r["record_table"] == "participants")
+    set_cell(t, "discrepancies", ev, "record_id", None)
+    set_cell(t, "discrepancies", par, "record_id", "par-9999")
+    del t.frames["participants"]
+    assert list(keys._discrepancy_records(t)) == []
+    del t.frames["discrepancies"]
+    assert list(keys._discrepancy_records(t)) == []
+
+
+def _eid(t: Tables, i: int) -> str:
+    return t.frames["events"]["event_id"].iat[i]
+
+
+def test_an_event_about_itself_is_a_self_reference(t):
+    set_cell(t, "events", 7, "about_event_id", _eid(t, 7))
+    found = list(keys.parent_cycles(t))
+    assert where(found) == [("self-reference", "events", line(t, "events", 7), "about_event_id")]
+    assert found[0].value == _eid(t, 7)
+
+
+def test_an_event_that_is_its_own_parent_is_a_cycle_of_one(t):
+    n = len(t.frames["events"])
+    set_cell(t, "events", n - 1, "parent_event_id", _eid(t, n - 1))
+    found = list(keys.parent_cycles(t))
+    assert where(found) == [("parent-cycle", "events", line(t, "events", n - 1), "parent_event_id")]
+    assert found[0].message == f"parent events form a cycle: {_eid(t, n - 1)} -> {_eid(t, n - 1)}"
+
+
+def test_a_cycle_reached_through_a_tail_is_reported_once_on_its_lowest_id(t):
+    """The walk starts at a row before the cycle (the tail), then meets the cycle: only the cycle is reported,
+    on the line of its lowest ID, and walks started later from its members or from another tail do not
+    report it again. The rows sit at the end of the table, after walks that finish at real parents."""
+    n = len(t.frames["events"])
+    tail, low, high, tail2 = n - 4, n - 3, n - 2, n - 1
+    set_cell(t, "events", tail, "parent_event_id", _eid(t, high))
+    set_cell(t, "events", high, "parent_event_id", _eid(t, low))
+    set_cell(t, "events", low, "parent_event_id", _eid(t, high))
+    set_cell(t, "events", tail2, "parent_event_id", _eid(t, low))
+    found = list(keys.parent_cycles(t))
+    assert where(found) == [("parent-cycle", "events", line(t, "events", low), "parent_event_id")]
+    assert found[0].value == _eid(t, high)
+    assert found[0].message == f"parent events form a cycle: {_eid(t, high)} -> {_eid(t, low)} -> {_eid(t, high)}"
+
+
+def test_two_cycles_are_each_reported(t):
+    n = len(t.frames["events"])
+    for a, b in ((n - 4, n - 3), (n - 2, n - 1)):
+        set_cell(t, "events", a, "parent_event_id", _eid(t, b))
+        set_cell(t, "events", b, "parent_event_id", _eid(t, a))
+    assert where(keys.parent_cycles(t)) == [("parent-cycle", "events", line(t, "events", n - 4), "parent_event_id"),
+                                            ("parent-cycle", "events", line(t, "events", n - 2), "parent_event_id")]
+
+
+def test_a_parent_chain_to_an_unknown_or_empty_parent_is_no_cycle(t):
+    set_cell(t, "events", 0, "parent_event_id", "evt-9999")
+    set_cell(t, "events", 1, "event_id", None)
+    assert list(keys.parent_cycles(t)) == []
+
+
+def test_a_retired_id_used_again_is_reported(t):
+    set_cell(t, "quotes", 2, "quote_id", "quo-0015")
+    found = list(keys.retired_ids(t))
+    assert where(found) == [("retired-id", "quotes", line(t, "quotes", 2), "quote_id")]
+    assert found[0].value == "quo-0015" and "retired ID is never reused" in found[0].message
+
+
+def _retired_list(tmp_path, t: Tables, text: str) -> Tables:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "retired_ids.json").write_text(text, encoding="utf-8")
+    return Tables(t.meta, t.frames, t.lines, tmp_path)
+
+
+def test_retired_ids_are_read_as_strings_or_objects_and_other_entries_are_skipped(t, tmp_path):
+    e, p = t.frames["events"], t.frames["participants"]
+    tt = _retired_list(tmp_path, t, '{"retired": ["%s", {"id": "%s"}, 5, {"reason": "no id"}]}'
+                       % (e["event_id"].iat[2], p["participant_id"].iat[4]))
+    assert where(keys.retired_ids(tt)) == sorted([("retired-id", "events", line(t, "events", 2), "event_id"),
+                                                  ("retired-id", "participants", line(t, "participants", 4), "participant_id")])
+
+
+@pytest.mark.parametrize("content", ['{"retired": [', '["evt-0001"]'])
+def test_a_retired_list_that_does_not_read_is_reported_for_the_package(t, tmp_path, content):
+    found = list(keys.retired_ids(_retired_list(tmp_path, t, content)))
+    assert [(x.table, x.line, x.column, x.value, x.rule) for x in found] == [("package", None, None, None, "retired-ids")]
+    assert found[0].message.startswith("schemas/retired_ids.json is not a valid list: ")
+
+
+def test_no_retired_list_or_an_empty_one_refuses_nothing(t, tmp_path):
+    assert list(keys.retired_ids(Tables(t.meta, t.frames, t.lines, tmp_path))) == []
+    assert list(keys.retired_ids(_retired_list(tmp_path, t, '{"retired": [{"id": null}]}'))) == []
+
+
+# --- rows: added_in, date/basis pairs, translation flags, aggregate counts, aliases -------------------------
+
+rows_rules = importlib.import_module("china_russia_diplomacy.validation.rules.rows")
+
+
+def test_added_in_newer_than_the_package_is_reported_by_number_not_by_text(t):
+    assert t.meta.version == "1.3.0"
+    set_cell(t, "events", 1, "added_in", "1.3.1")
+    set_cell(t, "events", 2, "added_in", "1.3.0")  # equal: fine
+    set_cell(t, "events", 3, "added_in", "1.10.0")  # newer as numbers, older as text
+    set_cell(t, "quotes", 0, "added_in", "2.0.0-rc.1")
+    set_cell(t, "quotes", 1, "added_in", "1.2.9")
+    set_cell(t, "quotes", 2, "added_in", "1.x")  # not a version: the pattern's finding
+    found = list(rows_rules.row_rules(t))
+    assert where(found) == sorted([("added-in", "events", line(t, "events", 1), "added_in"),
+                                   ("added-in", "events", line(t, "events", 3), "added_in"),
+                                   ("added-in", "quotes", line(t, "quotes", 0), "added_in")])
+    assert "added_in 1.3.1 is newer than the package version 1.3.0" in [x.message for x in found]
+
+
+@pytest.mark.parametrize("table, date_col", [("quotes", "spoken_date"), ("agreements", "signed_date")])
+def test_a_date_without_its_basis_and_a_basis_without_its_date_are_each_reported(t, table, date_col):
+    basis = f"{date_col}_basis"
+    d = t.frames[table]
+    i = row(t, table, lambda r: pd.notna(r[date_col]))
+    k = [j for j in range(len(d)) if pd.notna(d[date_col].iat[j]) and j != i][0]
+    set_cell(t, table, i, basis, None)
+    set_cell(t, table, k, date_col, pd.NaT)
+    found = list(rows_rules.row_rules(t))
+    assert where(found) == sorted([("date-basis-pair", table, line(t, table, i), basis),
+                                   ("date-basis-pair", table, line(t, table, k), basis)])
+    assert sorted(found, key=lambda x: x.line)[[i, k].index(min(i, k))].value == (None if i < k else d[basis].iat[k])
+    assert found[0].message == f"{date_col} and {basis} must be both given or both empty"
+
+
+def test_a_language_without_translation_and_a_translation_without_language_are_each_reported(t):
+    q = t.frames["quotes"]
+    translated = [i for i, v in enumerate((q["is_translation"] == True).fillna(False)) if v]  # noqa: E712
+    set_cell(t, "quotes", translated[0], "is_translation", False)
+    set_cell(t, "quotes", translated[1], "original_language", None)
+    set_cell(t, "quotes", translated[2], "is_translation", pd.NA)  # empty: not true, so the language is refused
+    found = sorted(rows_rules.row_rules(t), key=lambda x: x.line)
+    assert where(found) == sorted(("translation-language", "quotes", line(t, "quotes", i), "original_language")
+                                  for i in translated[:3])
+    assert [x.message for x in found] == ["original_language is given but is_translation is not true",
+                                          "is_translation is true but original_language is empty",
+                                          "original_language is given but is_translation is not true"]
+    assert [x.value for x in found] == [q["original_language"].iat[translated[0]], None,
+                                        q["original_language"].iat[translated[2]]]
+
+
+def test_aggregate_counts_each_side_alone(t):
+    a = t.frames["agreements"]
+    agg = row(t, "agreements", lambda r: r["is_aggregate"] is True and r["count_low"] is not None and pd.notna(r["count_low"]))
+    single = row(t, "agreements", lambda r: r["is_aggregate"] is False)
+    set_cell(t, "agreements", agg, "count_text", None)
+    assert where(rows_rules.row_rules(t)) == [("aggregate-count", "agreements", line(t, "agreements", agg), "count_text")]
+    set_cell(t, "agreements", agg, "count_text", "over 20")
+    set_cell(t, "agreements", single, "count_low", 3)
+    found = list(rows_rules.row_rules(t))
+    assert where(found) == [("aggregate-count", "agreements", line(t, "agreements", single), "count_text")]
+    assert found[0].value is None and found[0].message == "count_text/count_low are only for aggregate rows"
+    set_cell(t, "agreements", single, "count_low", None)
+    set_cell(t, "agreements", single, "count_text", "three")
+    assert [x.value for x in rows_rules.row_rules(t)] == ["three"]
+    set_cell(t, "agreements", single, "is_aggregate", pd.NA)  # empty: pandera's finding, not this rule's
+    assert list(rows_rules.row_rules(t)) == [] and a["is_aggregate"].isna().sum() == 1
+
+
+def test_an_aggregate_without_count_text_is_named_with_its_message(t):
+    agg = row(t, "agreements", lambda r: r["is_aggregate"] is True)
+    set_cell(t, "agreements", agg, "count_text", "")
+    found = list(rows_rules.row_rules(t))
+    assert [(x.line, x.value, x.message) for x in found] == [
+        (line(t, "agreements", agg), None, "an aggregate agreement needs its count_text")]
+
+
+@pytest.mark.parametrize("aliases, bad", [("Putin; President Putin", True), ("Putin;;President Putin", True),
+                                          ("Putin;", True), ("Putin;Putin", True), ("Putin;Vladimir Putin", True),
+                                          ("Putin;President Putin", False), ("Vladimir", False)])
+def test_aliases_distinct_non_empty_unpadded_and_not_the_name(t, aliases, bad):
+    set_cell(t, "participants", 0, "aliases", aliases)
+    assert t.frames["participants"]["name"].iat[0] == "Vladimir Putin"
+    expected = [("aliases", "participants", line(t, "participants", 0), "aliases")] if bad else []
+    found = list(rows_rules.row_rules(t))
+    assert where(found) == expected and all(x.value == aliases for x in found)
+
+
+# --- entities: the same thing twice, incoherent claims -------------------------------------------------------
+
+ent = importlib.import_module("china_russia_diplomacy.validation.rules.entities")
+
+
+def test_the_committed_package_passes_the_entity_confidence_code_and_hygiene_rules(t):
+    from china_russia_diplomacy.validation.rules import (cell_hygiene, confidence, country_codes, event_codes,
+                                                          language_codes)
+
+    assert ent.entities(t) == [] and confidence(t) == [] and cell_hygiene(t) == []
+    assert country_codes(t) == [] and language_codes(t) == [] and event_codes(t) == []
+    assert list(keys.foreign_keys(t)) == [] and list(keys.parent_cycles(t)) == [] and list(keys.retired_ids(t)) == []
+    assert list(rows_rules.row_rules(t)) == []
+
+
+def _pid(t: Tables, i: int) -> str:
+    return t.frames["participants"]["participant_id"].iat[i]
+
+
+def test_a_participant_whose_name_normalises_to_another_ones_is_reported_on_the_later_row(t):
+    p = t.frames["participants"]
+    assert p["name"].iat[9] == "U.S." and p["name"].iat[0] == "Vladimir Putin"
+    set_cell(t, "participants", 20, "name", "  vladimir   PUTIN. ")
+    found = ent.duplicate_participants(t)
+    assert where(found) == [("duplicate-participant", "participants", line(t, "participants", 20), "name")]
+    assert found[0].message == (f"{_pid(t, 20)} and {_pid(t, 0)} (line {line(t, 'participants', 0)}) both go by "
+                                "'vladimir putin': the same entity twice, or an alias on the wrong participant")
+    assert found[0].value == "  vladimir   PUTIN. "
+
+
+def test_an_alias_equal_to_another_participants_alias_or_name_is_reported_once_per_row(t):
+    set_cell(t, "participants", 20, "aliases", "us;Xi")  # U.S.'s alias and Xi Jinping's alias: one finding
+    set_cell(t, "participants", 21, "aliases", "Xi Jinping")
+    set_cell(t, "participants", 22, "name", "Xi")
+    found = sorted(ent.duplicate_participants(t), key=lambda x: x.line)
+    assert where(found) == [("duplicate-participant", "participants", line(t, "participants", 20), "aliases"),
+                            ("duplicate-participant", "participants", line(t, "participants", 21), "aliases"),
+                            ("duplicate-participant", "participants", line(t, "participants", 22), "name")]
+    assert [x.message.split(" both go by ")[1].split(":")[0] for x in found] == ["'us'", "'xi jinping'", "'xi'"]
+    assert found[0].message.startswith(f"{_pid(t, 20)} and {_pid(t, 9)} (line {line(t, 'participants', 9)})")
+
+
+def test_a_name_repeated_as_its_own_alias_and_unnamed_participants_are_not_duplicates(t):
+    p = t.frames["participants"]
+    unnamed = [i for i in range(len(p)) if pd.isna(p["name"].iat[i]) and pd.isna(p["aliases"].iat[i])]
+    assert len(unnamed) >= 2
+    set_cell(t, "participants", 0, "aliases", "Vladimir Putin;Putin")  # the aliases rule's business
+    set_cell(t, "participants", 20, "aliases", "")
+    assert ent.duplicate_participants(t) == []
+
+
+def _events_key(t: Tables, src: int, dst: int) -> None:
+    for c in ("event_type", "date_start", "date_end", "location_name", "location_country", "source_id",
+              "evidence_start", "evidence_end"):
+        set_cell(t, "events", dst, c, t.frames["events"][c].iat[src])
+
+
+def test_two_events_alike_in_every_key_and_in_their_participants_are_one_event_twice(t):
+    e = t.frames["events"]
+    assert list(e["event_id"].iloc[12:15]) == ["evt-0013", "evt-0014", "evt-0015"]  # all three: par-0001;par-0002
+    _events_key(t, 12, 13)
+    _events_key(t, 12, 14)
+    found = ent.duplicate_events(t)
+    assert where(found) == [("duplicate-event", "events", line(t, "events", 13), "event_id"),
+                            ("duplicate-event", "events", line(t, "events", 14), "event_id")]
+    assert [x.message for x in found] == [
+        f"same type, dates, location, primary evidence and participants as evt-0013 (line {line(t, 'events', 12)}): "
+        "one event recorded twice"] * 2
+
+
+def test_events_alike_but_for_their_participants_or_one_key_column_are_distinct(t):
+    _events_key(t, 2, 13)  # evt-0003 has par-0002;par-0007, evt-0014 par-0001;par-0002
+    assert ent.duplicate_events(t) == []
+    _events_key(t, 12, 13)
+    set_cell(t, "events", 13, "evidence_end", int(t.frames["events"]["evidence_end"].iat[12]) + 1)
+    assert ent.duplicate_events(t) == []
+
+
+def test_without_the_participation_table_events_are_compared_on_their_own_columns(t):
+    _events_key(t, 2, 13)
+    del t.frames["event_participants"]
+    assert where(ent.duplicate_events(t)) == [("duplicate-event", "events", line(t, "events", 13), "event_id")]
+
+
+def test_a_party_listed_twice_is_reported_with_its_id(t):
+    set_cell(t, "agreements", 1, "parties", "par-0007;par-0008;par-0007;par-0008")
+    set_cell(t, "agreements", 2, "parties", "par-0007;;par-0008")  # an empty piece is the pattern's business
+    found = ent.agreement_parties(t)
+    assert where(found) == [("duplicate-party", "agreements", line(t, "agreements", 1), "parties")]
+    assert found[0].message == "par-0007 is listed twice among the parties"
+
+
+def test_a_quote_relayed_by_its_own_speaker_is_reported(t):
+    q = t.frames["quotes"]
+    set_cell(t, "quotes", 3, "via_id", q["speaker_id"].iat[3])
+    set_cell(t, "quotes", 4, "via_id", "par-0003")
+    found = ent.quote_relays(t)
+    assert where(found) == [("via-is-speaker", "quotes", line(t, "quotes", 3), "via_id")]
+    assert found[0].value == q["speaker_id"].iat[3]
+
+
+def test_a_discrepancy_whose_values_normalise_equal_is_reported(t):
+    d = t.frames["discrepancies"]
+    set_cell(t, "discrepancies", 3, "other_value", "yuri  USHAKOV.")
+    found = ent.discrepancy_claims(t)
+    assert where(found) == [("discrepancy-same-value", "discrepancies", line(t, "discrepancies", 3), "other_value")]
+    assert found[0].value == "yuri  USHAKOV." and d["value"].iat[3] == "Yuri Ushakov"
+
+
+def _same_span(t: Tables, i: int) -> None:
+    d = t.frames["discrepancies"]
+    set_cell(t, "discrepancies", i, "other_source_id", d["source_id"].iat[i])
+    set_cell(t, "discrepancies", i, "other_evidence_start", d["evidence_start"].iat[i])
+    set_cell(t, "discrepancies", i, "other_evidence_end", d["evidence_end"].iat[i])
+
+
+def test_both_claims_on_one_span_are_reported_and_one_column_apart_is_not(t):
+    i = 3  # a participants discrepancy: no mentions to agree with
+    _same_span(t, i)
+    found = ent.discrepancy_claims(t)
+    assert where(found) == [("discrepancy-same-evidence", "discrepancies", line(t, "discrepancies", i), "other_evidence"),
+                            ("discrepancy-source-order", "discrepancies", line(t, "discrepancies", i), "other_source_id")]
+    order = [x for x in found if x.rule == "discrepancy-source-order"][0]
+    assert order.message == "other_source_id src-0002 is source_id itself: a discrepancy is between two articles"
+    d = t.frames["discrepancies"]
+    for column, delta in (("other_evidence_start", -1), ("other_evidence_end", 1)):
+        _same_span(t, i)
+        set_cell(t, "discrepancies", i, column, int(d[column].iat[i]) + delta)
+        assert [x.rule for x in ent.discrepancy_claims(t)] == ["discrepancy-source-order"]
+
+
+def test_the_first_claim_is_the_lower_source_number_compared_as_numbers(t):
+    set_cell(t, "discrepancies", 3, "source_id", "src-0004")
+    set_cell(t, "discrepancies", 3, "other_source_id", "src-0002")
+    set_cell(t, "discrepancies", 4, "source_id", "src-9999")  # 9999 < 10000, though "src-9999" > "src-10000"
+    set_cell(t, "discrepancies", 4, "other_source_id", "src-10000")
+    set_cell(t, "discrepancies", 5, "source_id", "src-10000")
+    set_cell(t, "discrepancies", 5, "other_source_id", "src-9999")
+    found = [x for x in ent.discrepancy_claims(t) if x.rule == "discrepancy-source-order"]
+    assert [(x.line, x.value) for x in found] == [(line(t, "discrepancies", 3), "src-0002"),
+                                                  (line(t, "discrepancies", 5), "src-9999")]
+    assert found[0].message == "other_source_id src-0002 comes before source_id src-0004: the first claim is the lower src- ID's"
+
+
+def _mention_row(t: Tables, mid: str) -> int:
+    return int((t.frames["event_mentions"]["mention_id"] == mid).values.argmax())
+
+
+@pytest.mark.parametrize("col, src_col", [("mention_id", "source_id"), ("other_mention_id", "other_source_id")])
+def test_a_discrepancy_mention_of_another_event_another_source_or_another_table_is_reported(t, col, src_col):
+    d = t.frames["discrepancies"]
+    assert (d["record_id"].iat[0], d["mention_id"].iat[0], d["other_mention_id"].iat[0]) == ("evt-0017", "men-0040", "men-0041")
+    set_cell(t, "discrepancies", 0, col, "men-0001")  # a mention of evt-0001 in src-0001
+    found = [x for x in ent.discrepancy_claims(t) if x.rule == "discrepancy-mention"]
+    assert where(found) == [("discrepancy-mention", "discrepancies", line(t, "discrepancies", 0), col)]
+    assert found[0].message == (f"men-0001 is a mention of evt-0001 in src-0001, but the discrepancy is about events evt-0017 "
+                                f"in {d[src_col].iat[0]}")
+    mine = d["mention_id" if col == "mention_id" else "other_mention_id"].iat[1]  # dis-0002: evt-0017 too
+    set_cell(t, "discrepancies", 0, col, mine)  # a mention of the same event in another source
+    m = t.frames["event_mentions"]
+    assert m["event_id"].iat[_mention_row(t, mine)] == "evt-0017" and m["source_id"].iat[_mention_row(t, mine)] != d[src_col].iat[0]
+    assert [x.column for x in ent.discrepancy_claims(t) if x.rule == "discrepancy-mention"] == [col]
+    set_cell(t, "discrepancies", 0, col, d[col].iat[2] if col == "mention_id" else "men-0041")
+    set_cell(t, "discrepancies", 0, "mention_id", "men-0040")
+    set_cell(t, "discrepancies", 0, "record_table", "participants")  # a mention is of an event
+    found = [x.column for x in ent.discrepancy_claims(t) if x.rule == "discrepancy-mention"]
+    assert found == ["mention_id", "other_mention_id"]
+
+
+def test_an_unknown_or_empty_discrepancy_mention_is_left_to_the_foreign_key(t):
+    set_cell(t, "discrepancies", 0, "mention_id", "men-9999")
+    set_cell(t, "discrepancies", 0, "other_mention_id", None)
+    assert ent.discrepancy_claims(t) == []
+    del t.frames["event_mentions"]
+    set_cell(t, "discrepancies", 0, "mention_id", "men-0001")
+    assert ent.discrepancy_claims(t) == []
+
+
+def test_an_event_about_its_child_or_grandchild_is_reported_and_about_its_parent_is_not(t):
+    e = t.frames["events"]
+    ids = list(e["event_id"])
+    # evt-0013 is a child of evt-0012; make evt-0012 the child of evt-0047, so evt-0013 is its grandchild
+    set_cell(t, "events", ids.index("evt-0012"), "parent_event_id", "evt-0047")
+    set_cell(t, "events", ids.index("evt-0012"), "about_event_id", "evt-0013")
+    set_cell(t, "events", ids.index("evt-0047"), "about_event_id", "evt-0013")
+    set_cell(t, "events", ids.index("evt-0014"), "about_event_id", "evt-0012")  # its parent: fine
+    found = ent.about_descendants(t)
+    assert where(found) == sorted([("about-descendant", "events", line(t, "events", ids.index("evt-0012")), "about_event_id"),
+                                   ("about-descendant", "events", line(t, "events", ids.index("evt-0047")), "about_event_id")])
+    assert all(x.value == "evt-0013" for x in found)
+
+
+@pytest.mark.parametrize("count_text, low, bad", [("over 20", 21, False), ("over 20", 22, True), ("1,200 documents", 1201, False),
+                                                  ("1,200 documents", 1202, True), ("between 5 and 12", 13, False),
+                                                  ("between 12 and 5", 14, True), ("several", 99, False), ("over 20", None, False)])
+def test_count_low_at_most_one_more_than_the_largest_number_in_count_text(t, count_text, low, bad):
+    set_cell(t, "agreements", 1, "count_text", count_text)
+    set_cell(t, "agreements", 1, "count_low", low)
+    found = ent.count_plausible(t)
+    assert where(found) == ([("count-low", "agreements", line(t, "agreements", 1), "count_low")] if bad else [])
+    if bad:
+        assert found[0].message == f"count_low {low} is more than count_text {count_text!r} allows"
+
+
+@pytest.mark.parametrize("a, b", ent.CONFLICTING_ROLES)
+def test_one_participant_in_both_roles_of_a_pair_is_reported_on_the_second_role(t, a, b):
+    ep = t.frames["event_participants"]
+    i, k = 5, 6
+    assert ep["event_id"].iat[i] == ep["event_id"].iat[k] and ep["participant_id"].iat[i] != ep["participant_id"].iat[k]
+    set_cell(t, "event_participants", i, "role", a)
+    set_cell(t, "event_participants", k, "role", b)
+    set_cell(t, "event_participants", k, "participant_id", ep["participant_id"].iat[i])
+    found = [x for x in ent.role_conflicts(t) if x.line in (line(t, "event_participants", i), line(t, "event_participants", k))]
+    assert where(found) == [("role-conflict", "event_participants", line(t, "event_participants", k), "role")]
+    assert found[0].message == f"the participant is also {a!r} of this event: one cannot be both"
+    assert len(ent.role_conflicts(t)) == 1
+    set_cell(t, "event_participants", k, "role", a if b != "host" else "visitor")
+    assert ent.role_conflicts(t) == []
+
+
+def test_roles_of_a_pair_in_two_events_or_held_by_two_participants_do_not_conflict(t):
+    ep = t.frames["event_participants"]
+    assert (ep["role"].iat[5], ep["role"].iat[6]) == ("visitor", "host")  # two participants of evt-0003
+    set_cell(t, "event_participants", 7, "role", "host")  # evt-0004's visitor par-0001 ...
+    set_cell(t, "event_participants", 11, "participant_id", "par-0001")  # ... hosts evt-0006? no: evt-0006's host
+    assert ep["event_id"].iat[11] != ep["event_id"].iat[7]
+    found = ent.role_conflicts(t)
+    assert where(found) == [("role-conflict", "event_participants", line(t, "event_participants", 11), "role")]
+
+
+def _event_row(t: Tables, eid: str) -> int:
+    return list(t.frames["events"]["event_id"]).index(eid)
+
+
+def test_event_status_must_be_the_latest_dated_articles(t):
+    i = _event_row(t, "evt-0034")  # planned in src-0003 (5 May), occurred in src-0005 (9 May)
+    set_cell(t, "events", i, "status", "planned")
+    found = ent.status_of_latest_source(t)
+    assert where(found) == [("status-latest-source", "events", line(t, "events", i), "status")]
+    assert found[0].message == ("status 'planned' is not what the latest article reporting the event "
+                                "(published 2025-05-09) gives: occurred")
+
+
+def test_undated_articles_do_not_count_as_latest_unless_all_are_undated(t):
+    i = _event_row(t, "evt-0039")  # planned in the undated src-0004, occurred in src-0005
+    set_cell(t, "events", i, "status", "planned")
+    assert [x.line for x in ent.status_of_latest_source(t)] == [line(t, "events", i)]
+    m = t.frames["event_mentions"]
+    k = _event_row(t, "evt-0034")
+    for j in range(len(m)):
+        if m["event_id"].iat[j] == "evt-0034":
+            set_cell(t, "event_mentions", j, "source_id", "src-0004")
+    set_cell(t, "events", k, "status", "planned")  # any mention's status will do when all are undated
+    assert [x.line for x in ent.status_of_latest_source(t)] == [line(t, "events", i)]
+    set_cell(t, "events", k, "status", "ongoing")
+    found = ent.status_of_latest_source(t)
+    assert [x.line for x in found] == sorted([line(t, "events", i), line(t, "events", k)])
+    assert [x for x in found if x.line == line(t, "events", k)][0].message == (
+        "status 'ongoing' is not what the latest article reporting the event (all undated) gives: occurred, planned")
+
+
+def test_an_event_without_mentions_has_no_latest_status_to_follow(t):
+    m = t.frames["event_mentions"]
+    t.frames["event_mentions"] = m[m["event_id"] != "evt-0034"].reset_index(drop=True)
+    set_cell(t, "events", _event_row(t, "evt-0034"), "status", "planned")
+    assert ent.status_of_latest_source(t) == []
