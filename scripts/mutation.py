@@ -49,18 +49,17 @@ EQUIVALENTS = REPO / "tests" / "mutation_equivalents.toml"
 
 # module -> the test files whose failure should notice a bug in it (fast ones: -m "not slow" is added).
 _RULES_FAST = ["tests/write/test_rule_sides.py"]
-_RULE_FINDINGS = ["tests/write/test_rule_findings.py"]  # keys, rows, entities, confidence, codes, hygiene
 MODULES: dict[str, list[str]] = {
     # priority: the validation rules, the strict CSV reader, archive/history/line-patch checks, diff
     f"{PKG}/validation/rules/dates.py": _RULES_FAST,
     f"{PKG}/validation/rules/chronology.py": _RULES_FAST,
     f"{PKG}/validation/rules/provenance.py": _RULES_FAST,
-    f"{PKG}/validation/rules/keys.py": _RULE_FINDINGS,
-    f"{PKG}/validation/rules/rows.py": _RULE_FINDINGS,
-    f"{PKG}/validation/rules/entities.py": _RULE_FINDINGS,
-    f"{PKG}/validation/rules/confidence.py": _RULE_FINDINGS,
-    f"{PKG}/validation/rules/codes.py": [*_RULE_FINDINGS, "tests/core/test_codelists.py"],
-    f"{PKG}/validation/rules/hygiene.py": _RULE_FINDINGS,
+    f"{PKG}/validation/rules/keys.py": ["tests/write/test_rules_keys.py"],
+    f"{PKG}/validation/rules/rows.py": ["tests/write/test_rules_rows.py"],
+    f"{PKG}/validation/rules/entities.py": ["tests/write/test_rules_entities.py"],
+    f"{PKG}/validation/rules/confidence.py": ["tests/write/test_rules_confidence.py"],
+    f"{PKG}/validation/rules/codes.py": ["tests/write/test_rules_codes.py", "tests/core/test_codelists.py"],
+    f"{PKG}/validation/rules/hygiene.py": ["tests/write/test_rules_hygiene.py"],
     f"{PKG}/core/csvfile.py": ["tests/core/test_strict_reader.py", "tests/write/faults/test_reader_faults.py"],
     f"{PKG}/core/convert.py": ["tests/write/faults/test_reader_faults.py", "tests/core/test_frames.py"],
     f"{PKG}/core/line_patch.py": ["tests/core/test_line_patch.py", "tests/read/test_history.py"],

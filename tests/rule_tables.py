@@ -1,4 +1,4 @@
-"""Helpers of the in-memory rule tests (``tests/write/test_rule_sides.py``, ``test_rule_findings.py``):
+"""Helpers of the in-memory rule tests (``tests/write/test_rule_sides.py``, ``test_rules_*.py``):
 pick a row, change one cell, name a finding by (rule, table, CSV line, column)."""
 
 from __future__ import annotations
@@ -31,3 +31,11 @@ def set_cell(t: Tables, table: str, i: int, column: str, value) -> None:
 
 def line(t: Tables, table: str, i: int) -> int:
     return t.line(table, i)
+
+
+def event_row(t: Tables, eid: str) -> int:
+    return list(t.frames["events"]["event_id"]).index(eid)
+
+
+def mention_row(t: Tables, mid: str) -> int:
+    return int((t.frames["event_mentions"]["mention_id"] == mid).values.argmax())

@@ -1,4 +1,4 @@
-"""Fixtures of the in-memory rule tests (``test_rule_sides.py``, ``test_rule_findings.py``): the committed
+"""Fixtures of the in-memory rule tests (``test_rule_sides.py``, ``test_rules_*.py``): the committed
 package's typed tables read once, and a fresh copy for each test to change."""
 
 from __future__ import annotations
