@@ -78,6 +78,12 @@ def test_a_reference_without_a_resource_is_to_the_own_table(t):
     assert where(keys.foreign_keys(_fk_meta(t, fk))) == [("foreign-key", "pairs", 4, "up")]
 
 
+def test_a_key_to_a_missing_table_does_not_stop_the_check_of_the_next_key(t):
+    del t.frames["sources"]  # the first key of quotes is source_id
+    set_cell(t, "quotes", 0, "event_id", "evt-9999")
+    assert where(keys.foreign_keys(t)) == [("foreign-key", "quotes", line(t, "quotes", 0), "event_id")]
+
+
 def test_an_unknown_party_is_reported_and_an_empty_piece_is_left_to_the_pattern(t):
     a = t.frames["agreements"]
     set_cell(t, "agreements", 1, "parties", a["parties"].iat[1] + ";;par-9999")
@@ -123,6 +129,16 @@ def test_a_record_table_not_loaded_does_not_stop_the_check_of_the_next_one(t):
     set_cell(t, "discrepancies", par, "record_id", "par-9999")
     del t.frames["events"]
     assert where(keys._discrepancy_records(t)) == [("foreign-key", "discrepancies", line(t, "discrepancies", par), "record_id")]
+
+
+def test_a_record_table_with_a_key_of_several_columns_is_not_looked_up(t):
+    """(a record_table outside the enum is pandera's finding: no key column to look record_id up in)"""
+    ep = t.frames["event_participants"]
+    set_cell(t, "discrepancies", 3, "record_table", "event_participants")
+    set_cell(t, "discrepancies", 3, "record_id", ep["role"].iat[0])
+    set_cell(t, "discrepancies", 4, "record_table", "event_participants")
+    set_cell(t, "discrepancies", 4, "record_id", "evt-9999")
+    assert list(keys._discrepancy_records(t)) == []
 
 
 def _eid(t: Tables, i: int) -> str:
