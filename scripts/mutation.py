@@ -172,11 +172,21 @@ def _without_annotations(source: str) -> str:
     return ast.dump(tree)
 
 
-def load_equivalents() -> dict[tuple[str, str, int], dict]:
+def load_equivalents() -> dict[tuple[str, str, int], list[dict]]:
+    """(module, operator, line) -> its entries; an entry with ``mutated`` (the mutated line, as the run
+    prints it after ``+``) covers that one mutant only, since one line can hold several numbers or
+    operators of which only some mutants are equivalent."""
     if not EQUIVALENTS.is_file():
         return {}
     data = tomllib.loads(EQUIVALENTS.read_text(encoding="utf-8"))
-    return {(e["module"], e["operator"], int(e["line"])): e for e in data.get("equivalent", [])}
+    out: dict[tuple[str, str, int], list[dict]] = {}
+    for e in data.get("equivalent", []):
+        out.setdefault((e["module"], e["operator"], int(e["line"])), []).append(e)
+    return out
+
+
+def equivalent(equivalents: dict, mutant: Mutant) -> dict | None:
+    return next((e for e in equivalents.get(mutant.key(), []) if e.get("mutated", mutant.after) == mutant.after), None)
 
 
 def make_lane(root: Path, n: int) -> Path:
@@ -331,7 +341,7 @@ def main(argv: list[str] | None = None) -> int:
             rng = random.Random(f"{args.seed}:{m}")  # per module: a module's sample does not depend on the others
             found = sorted(rng.sample(found, args.sample), key=lambda x: (x.line, x.operator))
         for mutant in found:
-            eq = equivalents.get(mutant.key())
+            eq = equivalent(equivalents, mutant)
             if eq is not None:
                 mutant.outcome, mutant.why = "equivalent", eq["why"]
         if args.rerun:  # the earlier run's sample and verdicts; survivors get judged again

@@ -58,6 +58,13 @@ def test_a_date_without_its_basis_and_a_basis_without_its_date_are_each_reported
     assert found[0].message == f"{date_col} and {basis} must be both given or both empty"
 
 
+def test_without_a_quotes_table_the_agreements_date_pair_is_still_checked(t):
+    i = row(t, "agreements", lambda r: pd.notna(r["signed_date"]))
+    set_cell(t, "agreements", i, "signed_date_basis", None)
+    del t.frames["quotes"]
+    assert where(rows_rules.row_rules(t)) == [("date-basis-pair", "agreements", line(t, "agreements", i), "signed_date_basis")]
+
+
 def test_a_language_without_translation_and_a_translation_without_language_are_each_reported(t):
     q = t.frames["quotes"]
     translated = [i for i, v in enumerate((q["is_translation"] == True).fillna(False)) if v]  # noqa: E712
