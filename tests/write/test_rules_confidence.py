@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import importlib
 
+import pandas as pd
 import pytest
 
 from china_russia_diplomacy.validation.rules import Tables
-from rule_tables import event_row, mention_row, line, row, set_cell, where
+from rule_tables import event_row, line, mention_row, row, set_cell, where
 
 # --- confidence: what a date basis, a language, a tie and a primary mention allow --------------------------
 
@@ -34,6 +35,13 @@ def test_a_resolved_date_rated_high_is_reported_in_each_dated_table(t, table, ba
     found = conf.date_confidence(t)
     assert where(found) == [("date-confidence", table, line(t, table, i), "confidence")]
     assert found[0].message.startswith(f"confidence is 'high' but {basis_col} is 'inferred': ")
+
+
+def test_without_an_events_table_the_quotes_dates_are_still_checked(t):
+    i = row(t, "quotes", lambda r: r["spoken_date_basis"] == "inferred")
+    set_cell(t, "quotes", i, "confidence", "high")
+    del t.frames["events"]
+    assert where(conf.date_confidence(t)) == [("date-confidence", "quotes", line(t, "quotes", i), "confidence")]
 
 
 @pytest.mark.parametrize("basis, bad", [(b, True) for b in conf.RESOLVED_BASES] + [("explicit", False), ("undated", False)])
@@ -64,6 +72,8 @@ def test_a_primary_mention_rated_otherwise_than_its_event_is_reported_and_anothe
     assert found[0].message.startswith("the primary mention of evt-0001 has confidence 'high', the event 'medium': ")
     set_cell(t, "event_mentions", 0, "event_id", "evt-9999")  # the foreign key's finding
     assert conf.primary_mention_confidence(t) == []
+    set_cell(t, "event_mentions", 1, "is_primary", pd.NA)  # empty (pandera's finding): not a primary mention
+    assert conf.primary_mention_confidence(t) == []
 
 
 def _tie(t: Tables, table: str = "event_mentions") -> list[tuple]:
@@ -83,6 +93,11 @@ def test_each_tie_gives_its_confidence_and_any_other_is_refused(t, tie, want):
             assert found == [("event_mentions", line(t, "event_mentions", i),
                               f"confidence is {level!r} but tie {tie!r}, span_states 'name+actor+action' gives {want!r}: "
                               "record the tie that was read, or the override 'curator' with the reason in curation/NOTES.md")]
+
+
+def test_a_mention_with_an_empty_is_primary_is_not_capped_by_its_event(t):
+    set_cell(t, "event_mentions", 1, "is_primary", pd.NA)  # pandera's finding; men-0002 stays 'high' by its tie
+    assert _tie(t) == []
 
 
 def test_a_hedged_override_gives_low_whatever_the_tie(t):
@@ -141,6 +156,12 @@ def test_participation_rows_follow_their_tie_and_are_not_capped_by_the_event(t):
     set_cell(t, "event_participants", i, "tie", "other_article")
     found = [(x.table, x.line, x.column, x.rule) for x in conf.tie_confidence(t)]
     assert found == [("event_participants", line(t, "event_participants", i), "confidence", "tie-confidence")]
+
+
+def test_without_the_mentions_table_participation_rows_are_still_compared(t):
+    set_cell(t, "event_participants", 37, "tie", "other_article")
+    del t.frames["event_mentions"]
+    assert [(x.table, x.line) for x in conf.tie_confidence(t)] == [("event_participants", line(t, "event_participants", 37))]
 
 
 def test_a_row_without_a_tie_or_a_confidence_is_not_compared(t):

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from china_russia_diplomacy.validation.rules import Tables
-from rule_tables import event_row, mention_row, line, set_cell, where
+from rule_tables import event_row, line, mention_row, set_cell, where
 
 # --- entities: the same thing twice, incoherent claims -------------------------------------------------------
 
@@ -233,6 +233,13 @@ def test_one_participant_in_both_roles_of_a_pair_is_reported_on_the_second_role(
     assert ent.role_conflicts(t) == []
 
 
+def test_an_empty_role_beside_a_conflicting_one_is_pandera_s_finding_not_a_conflict(t):
+    ep = t.frames["event_participants"]
+    set_cell(t, "event_participants", 6, "participant_id", ep["participant_id"].iat[5])  # the visitor of evt-0003 ...
+    set_cell(t, "event_participants", 6, "role", None)  # ... in a row without a role
+    assert ent.role_conflicts(t) == []
+
+
 def test_roles_of_a_pair_in_two_events_or_held_by_two_participants_do_not_conflict(t):
     ep = t.frames["event_participants"]
     assert (ep["role"].iat[5], ep["role"].iat[6]) == ("visitor", "host")  # two participants of evt-0003
@@ -268,6 +275,13 @@ def test_undated_articles_do_not_count_as_latest_unless_all_are_undated(t):
     assert [x.line for x in found] == sorted([line(t, "events", i), line(t, "events", k)])
     assert [x for x in found if x.line == line(t, "events", k)][0].message == (
         "status 'ongoing' is not what the latest article reporting the event (all undated) gives: occurred, planned")
+
+
+@pytest.mark.parametrize("table", ["events", "event_mentions", "sources"])
+def test_the_latest_source_status_needs_all_three_tables(t, table):
+    set_cell(t, "events", event_row(t, "evt-0034"), "status", "planned")
+    del t.frames[table]
+    assert ent.status_of_latest_source(t) == []
 
 
 def test_an_event_without_mentions_has_no_latest_status_to_follow(t):
