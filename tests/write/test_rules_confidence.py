@@ -203,6 +203,38 @@ def test_an_event_with_a_place_name_or_a_date_is_not_placeless_and_timeless(t, c
     assert _explicit(t) == [("tie-explicit", "event_mentions", line(t, "event_mentions", i), "tie")]
 
 
+@pytest.mark.parametrize("column, value", [("date_basis", None), ("event_id", "evt-9999")])
+def test_an_event_without_a_date_basis_or_unknown_is_not_taken_as_timeless(t, column, value):
+    """(both are other rules' findings; for tie-explicit the event is not one without time and place)"""
+    assert t.frames["events"]["location_name"].iat[0] is pd.NA or pd.isna(t.frames["events"]["location_name"].iat[0])
+    set_cell(t, "event_mentions", 1, "span_states", "actor+action")  # men-0002 of evt-0001, which has no location
+    if column == "date_basis":
+        set_cell(t, "events", 0, "date_basis", value)
+    else:
+        set_cell(t, "event_mentions", 1, "event_id", value)
+    assert _explicit(t) == [("tie-explicit", "event_mentions", line(t, "event_mentions", 1), "tie")]
+
+
+def test_a_row_without_a_tie_is_not_held_to_the_explicit_test(t):
+    set_cell(t, "event_mentions", 1, "span_states", "actor")
+    set_cell(t, "event_mentions", 1, "tie", None)
+    set_cell(t, "event_participants", 1, "span_states", "actor")
+    set_cell(t, "event_participants", 1, "tie", None)
+    assert _explicit(t) == []
+
+
+def test_a_mention_without_a_tie_does_not_anchor_a_participation_row(t):
+    set_cell(t, "event_participants", 0, "span_states", "actor+action")
+    set_cell(t, "event_mentions", mention_row(t, "men-0004"), "tie", None)
+    assert _explicit(t) == [("tie-explicit", "event_participants", line(t, "event_participants", 0), "tie")]
+
+
+def test_without_the_mentions_table_a_participation_row_must_identify_the_event_itself(t):
+    set_cell(t, "event_participants", 0, "span_states", "actor+action")
+    del t.frames["event_mentions"]
+    assert _explicit(t) == [("tie-explicit", "event_participants", line(t, "event_participants", 0), "tie")]
+
+
 def test_a_mention_that_is_not_explicit_needs_no_identifying_states(t):
     set_cell(t, "event_mentions", 1, "span_states", "actor")
     set_cell(t, "event_mentions", 1, "tie", "refers_back")
