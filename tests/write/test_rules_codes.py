@@ -46,6 +46,14 @@ def test_an_unknown_country_is_named_with_the_lists_its_column_allows(t):
         "'XYZ' is no ISO 3166-1 alpha-3 code nor an ISO 3166-3 code of a former state (pycountry's ISO 3166 tables)"]
 
 
+def test_each_code_column_is_checked_when_the_table_before_it_is_missing(t):
+    set_cell(t, "events", 2, "location_country", "XYZ")
+    set_cell(t, "quotes", 0, "original_language", "xx")
+    del t.frames["participants"], t.frames["sources"]  # the first country and the first language table
+    assert where(codes.country_codes(t)) == [("country-code", "events", line(t, "events", 2), "location_country")]
+    assert where(codes.language_codes(t)) == [("language-code", "quotes", line(t, "quotes", 0), "original_language")]
+
+
 def test_iso_lists_hold_current_and_former_codes_apart():
     current, former = codes.iso_countries()
     assert {"RUS", "CHN", "UKR"} <= current and {"SUHH", "SUN", "YUCS"} <= former and not current & former
