@@ -20,58 +20,10 @@ import pytest
 from china_russia_diplomacy.validation.rules import Tables
 from china_russia_diplomacy.validation.rules.dates import _date_findings, _precision_ok, event_dates
 from china_russia_diplomacy.validation.rules.provenance import archived_texts, event_mentions, evidence
+from rule_tables import day, line, row, set_cell, where
 
 # the package re-exports the function chronology() under the module's name
 chrono = importlib.import_module("china_russia_diplomacy.validation.rules.chronology")
-
-
-@pytest.fixture(scope="session")
-def typed(repo):
-    """(metadata, typed pandas frames, CSV line numbers) of the committed package, read once."""
-    from china_russia_diplomacy.core.metadata import load_metadata
-    from china_russia_diplomacy.validation import read_tables
-    from china_russia_diplomacy.validation.pandera_layer import validate_table
-
-    meta = load_metadata(repo)
-    tables, lines, findings = read_tables(repo, meta)
-    assert findings == []
-    frames = {}
-    for name, table in tables.items():
-        found, frames[name] = validate_table(meta.table(name), table, lines[name])
-        assert found == [], name
-    return meta, frames, lines
-
-
-@pytest.fixture()
-def t(typed, repo) -> Tables:
-    """A fresh copy of the tables for one test to change (frames only: the rules read them)."""
-    meta, frames, lines = typed
-    return Tables(meta, {k: v.copy(deep=True) for k, v in frames.items()}, lines, repo)
-
-
-def where(found) -> list[tuple]:
-    return sorted((x.rule, x.table, x.line, x.column) for x in found)
-
-
-def day(s: str) -> pd.Timestamp:
-    return pd.Timestamp(s)
-
-
-def row(t: Tables, table: str, pick) -> int:
-    """Position of the first row ``pick`` accepts (a dict of the row)."""
-    frame = t.frames[table]
-    for i, rec in enumerate(frame.to_dict("records")):
-        if pick(rec):
-            return i
-    raise AssertionError(f"no row of {table} fits")
-
-
-def set_cell(t: Tables, table: str, i: int, column: str, value) -> None:
-    t.frames[table].iloc[i, t.frames[table].columns.get_loc(column)] = value
-
-
-def line(t: Tables, table: str, i: int) -> int:
-    return t.line(table, i)
 
 
 # --- the package as committed passes every rule exercised here ------------------------------------------

@@ -1,0 +1,99 @@
+"""Exact findings of the cell hygiene: whitespace, NFC, formulas, control and hidden characters (issue 29).
+
+Like ``test_rule_sides.py`` (whose fixtures, in ``conftest.py``, it shares): the committed package's
+typed tables are read once, each test changes the few cells that break exactly one condition of one
+rule (or sit exactly on its boundary, which must pass), runs that rule alone and asserts its exact
+findings: rule, table, CSV line, column, and the value and message where they say which side failed.
+In memory and one file per rule module, so ``scripts/mutation.py`` judges a mutant of
+``validation/rules/hygiene.py`` with this file alone in seconds. The fault-injection suite
+(``tests/write/faults/``) checks the same classes end to end through ``validate``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import pandas as pd
+import pytest
+
+from china_russia_diplomacy.validation.rules import Tables
+from rule_tables import line, set_cell
+
+# --- hygiene: whitespace, NFC, formulas, control and hidden characters ---------------------------------------
+
+hyg = importlib.import_module("china_russia_diplomacy.validation.rules.hygiene")
+
+
+def test_the_committed_package_passes_these_rules(t):
+    assert hyg.cell_hygiene(t) == []
+
+
+def _hygiene(t: Tables, table: str, column: str, value: str, i: int = 0) -> list[tuple]:
+    set_cell(t, table, i, column, value)
+    return [(x.rule, x.table, x.line, x.column) for x in hyg.cell_hygiene(t)]
+
+
+@pytest.mark.parametrize("value, rules", [
+    (" Putin", ["whitespace"]), ("Putin ", ["whitespace"]), ("Pu tin", []), ("Pute\u0301", ["unicode-nfc"]),
+    ("Put\u00e9", []), ("=1+1", ["csv-injection"]), ("+7", ["csv-injection"]), ("-7", ["csv-injection"]),
+    ("@x", ["csv-injection"]), ("\tx", ["control-character", "csv-injection", "whitespace"]),
+    ("\rx", ["control-character", "csv-injection", "whitespace"]), ("a\x01b", ["control-character"]),
+    ("a\x7fb", ["control-character"]), ("a\x9fb", ["control-character"]), ("a\nb", []), ("1=1", []),
+    ("a\u200bb", ["hidden-character"]), ("a\u00a0b", ["hidden-character"]), ("a\u2028b", ["hidden-character"]),
+    ("a\u0085b", ["control-character", "hidden-character"]), ("a\ue000b", ["hidden-character"]),
+    ("a\ud7ffb", ["hidden-character"]), ("a\U0001f600b", []),
+])
+def test_each_hygiene_rule_alone_on_a_name(t, value, rules):
+    found = _hygiene(t, "participants", "name", value)
+    assert found == [(r, "participants", line(t, "participants", 0), "name") for r in sorted(rules, key=lambda r: (
+        ["whitespace", "unicode-nfc", "csv-injection", "control-character", "hidden-character"].index(r)))]
+
+
+def test_the_hidden_character_is_named_in_the_message(t):
+    set_cell(t, "participants", 0, "name", "Vladimir\u00a0Putin")
+    found = hyg.cell_hygiene(t)
+    assert [x.message for x in found] == ["text contains U+00A0 NO-BREAK SPACE, a character that breaks a line or "
+                                          "cannot be seen; use a plain space or remove it"]
+
+
+@pytest.mark.parametrize("table, column, exempt", [("events", "evidence", True), ("discrepancies", "other_evidence", True),
+                                                   ("quotes", "text", True), ("events", "title", False),
+                                                   ("quotes", "notes", False)])
+def test_verbatim_columns_are_exempt_from_the_hidden_rule_only(t, table, column, exempt):
+    hidden = [("hidden-character", table, line(t, table, 0), column)]
+    assert _hygiene(t, table, column, "a\u200bb") == ([] if exempt else hidden)
+    assert _hygiene(t, table, column, "a\x01b") == [("control-character", table, line(t, table, 0), column)]
+
+
+def test_a_column_missing_from_a_frame_does_not_stop_the_check_of_the_next(t):
+    del t.frames["participants"]["title"]
+    assert _hygiene(t, "participants", "notes", "x ") == [("whitespace", "participants", line(t, "participants", 0), "notes")]
+
+
+def test_non_text_columns_and_empty_columns_are_not_checked(t):
+    t.frames["participants"]["notes"] = pd.array([None] * len(t.frames["participants"]), dtype="string")
+    assert hyg.cell_hygiene(t) == []
+    assert _hygiene(t, "participants", "notes", " x") == [("whitespace", "participants", line(t, "participants", 0), "notes")]
+
+
+@pytest.mark.parametrize("cp, hidden", [(0x3FFFF, True), (0x40000, True), (0xDFFFF, True), (0xE0000, True), (0xE0001, True),
+                                        (0xE0100, False), (0xE0FFF, True), (0xE1000, True), (0x10FFFF, True),
+                                        (0x20, False), (0x3000, True), (0xFEFF, True), (0xD7FB, False), (0xF900, False)])
+def test_hidden_code_points_at_the_edges_of_the_scanned_planes(cp, hidden):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ch = chr(cp)
+    assert bool(hyg.hidden_pattern().search(f"a{ch}b")) is hidden
+    assert pc.match_substring_regex(pa.array([f"a{ch}b"]), hyg.hidden_re2())[0].as_py() is hidden
+
+
+def test_hidden_code_points_are_kept_as_maximal_runs():
+    assert hyg._ranges([1, 2, 3, 5, 7, 8]) == [(1, 3), (5, 5), (7, 8)]
+    assert hyg._ranges([]) == []
+    runs = hyg.hidden_codepoints()
+    scanned = runs[:-len(hyg.WHOLLY_HIDDEN)]  # (the whole planes are appended as they are)
+    assert all(a <= b for a, b in runs) and all(b + 1 < c for (_, b), (c, _) in zip(scanned, scanned[1:]))
+    assert (0x40000, 0xDFFFF) in runs and runs[-1][1] == 0x10FFFF
+    re2 = hyg.hidden_re2()
+    assert "\\x{D7FF}" in re2 and "\\x{E000}" in re2 and "D800" not in re2 and "DFFF-" not in re2
