@@ -118,3 +118,33 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     drift = "" if 0.8 * stated <= minutes <= 1.25 * stated else "; update the figure in README.md and CONTRIBUTING.md"
     terminalreporter.write_line(f"suite time: {minutes:.1f} minutes for {ran} tests; "
                                 f"README.md and CONTRIBUTING.md state about {stated} minutes{drift}")
+
+
+# --- the in-memory rule tests (test_rule_sides.py, test_rules_*.py) ------------------------------------------
+# Here and not in tests/write/conftest.py: a second module named conftest would shadow this one for the
+# tests that import its helpers (`from conftest import copy_package`).
+
+@pytest.fixture(scope="session")
+def typed(repo):
+    """(metadata, typed pandas frames, CSV line numbers) of the committed package, read once."""
+    from china_russia_diplomacy.core.metadata import load_metadata
+    from china_russia_diplomacy.validation import read_tables
+    from china_russia_diplomacy.validation.pandera_layer import validate_table
+
+    meta = load_metadata(repo)
+    tables, lines, findings = read_tables(repo, meta)
+    assert findings == []
+    frames = {}
+    for name, table in tables.items():
+        found, frames[name] = validate_table(meta.table(name), table, lines[name])
+        assert found == [], name
+    return meta, frames, lines
+
+
+@pytest.fixture()
+def t(typed, repo):
+    """A fresh copy of the tables for one test to change (frames only: the rules read them)."""
+    from china_russia_diplomacy.validation.rules import Tables
+
+    meta, frames, lines = typed
+    return Tables(meta, {k: v.copy(deep=True) for k, v in frames.items()}, lines, repo)
