@@ -26,6 +26,29 @@ def test_groups_keep_the_child_order_within_a_parent_and_drop_unknown_parents():
     assert groups.count(1) == 2 and groups.rows(2) == [] and groups.count(-1) == 2  # unknown and null: apart
 
 
+def test_groups_take_rows_across_record_batches_in_child_order_with_gaps_runs_and_empty_batches():
+    """A group's rows are taken batch by batch (Table.take concatenated every column on each call): rows
+    spread over several batches, runs and gaps, and empty batches between must come out as the child
+    holds them, with the limit applied in that order."""
+    import random
+
+    rng = random.Random(27)
+    keys = [rng.choice(["a", "b", "c", None]) for _ in range(97)]
+    whole = pa.table({"event_id": keys, "n": list(range(97))})
+    batches = [b for b in whole.to_batches(max_chunksize=9)]
+    empty = whole.schema.empty_table().to_batches() or [pa.RecordBatch.from_pylist([], schema=whole.schema)]
+    child = pa.Table.from_batches(batches[:3] + empty + batches[3:] + empty, schema=whole.schema)
+    assert child.to_batches()[3].num_rows == 0
+    groups = Groups.of(child, "event_id", pa.array(["a", "b", "c"]))
+    for i, key in enumerate("abc"):
+        expected = [n for n, k in enumerate(keys) if k == key]
+        assert [r["n"] for r in groups.rows(i)] == expected
+        assert [r["n"] for r in groups.rows(i, limit=5)] == expected[:5]
+        assert groups.count(i) == len(expected)
+    runs = Groups.of(pa.table({"event_id": ["a"] * 20 + ["b"] * 3}), "event_id", pa.array(["a", "b"]))
+    assert len(runs.rows(0)) == 20 and len(runs.rows(1, limit=2)) == 2
+
+
 def test_groups_by_page_gather_the_children_of_every_parent_on_that_page():
     parents = pa.array([f"e{i}" for i in range(5)])
     child = pa.table({"event_id": ["e4", "e0", "e3", "e1", "e2"]})

@@ -106,6 +106,11 @@ class Groups:
         keys = np.where(keys >= 0, keys // per, -1)
         self.order = np.argsort(keys, kind="stable")
         self.keys = keys[self.order]
+        # the child's record batches (zero-copy) and where each begins: a group's rows are taken batch by
+        # batch, because ``Table.take`` concatenates every column whole on each call (20-40 ms a call at a
+        # million rows: 2,500 calls were most of the site's time)
+        self.batches = child.to_batches()
+        self.starts = np.cumsum([0] + [b.num_rows for b in self.batches])
 
     @classmethod
     def of(cls, child, column: str, parent_values, per: int = 1) -> "Groups":
@@ -128,7 +133,19 @@ class Groups:
         lo, hi = np.searchsorted(self.keys, key, "left"), np.searchsorted(self.keys, key, "right")
         if limit is not None:
             hi = min(hi, lo + limit)
-        return self.child.take(pa.array(self.order[lo:hi])).to_pylist() if hi > lo else []
+        if hi <= lo:
+            return []
+        wanted = self.order[lo:hi]  # ascending: the sort is stable and positions are distinct
+        out: list[dict[str, Any]] = []
+        which = np.searchsorted(self.starts, wanted, "right") - 1
+        for b in np.unique(which):
+            local = wanted[which == b] - self.starts[b]
+            batch = self.batches[b]
+            if local[-1] - local[0] + 1 == len(local):  # a run of rows: a slice, no copy
+                out.extend(batch.slice(int(local[0]), len(local)).to_pylist())
+            else:
+                out.extend(batch.take(pa.array(local)).to_pylist())
+        return out
 
 
 class Head:
