@@ -32,8 +32,59 @@ def test_the_index_made_apart_has_the_bytes_of_the_index_made_in_process(package
     assert any(rel.startswith("site/search/p0/") for rel in made)
 
 
+def test_the_index_made_in_two_processes_has_the_bytes_of_the_index_made_in_process(package_copy, monkeypatch):
+    """Regression guard for the index cut in two halves (each made by its own forked process): with blocks
+    small enough that the real package has several, the halves' files are those of the whole."""
+    monkeypatch.setattr(search, "POSTINGS_BLOCK", 100)
+    monkeypatch.setattr(search, "DOCS_BLOCK", 20)
+    started: list[apart.Apart] = []
+    real = apart.Apart
+
+    def recorded(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(apart, "Apart", recorded)
+    in_process, _ = compute_outputs(package_copy)
+    build(package_copy)
+    assert len(started) == 2, "the index was not cut in two"
+    made = _site(package_copy)
+    expected = {rel: hashlib.sha256(data).hexdigest() for rel, data in in_process.items() if rel.startswith("site/")}
+    assert made == expected
+    assert any(rel.startswith("site/search/p1/") for rel in made)
+
+
+def _documents(n: int):
+    return [("events", f"evt-{i:04d}", f"label {i}", f"events/page-1.html#r-evt-{i:04d}",
+             [f"evt-{i:04d}", ["visit", "talks", "call"][i % 3], f"word{i % 7} shared text"]) for i in range(n)]
+
+
+@pytest.mark.parametrize("n", [57, 60, 61, 200])
+def test_the_index_in_two_parts_is_the_index_whole_file_for_file(monkeypatch, n):
+    monkeypatch.setattr(search, "POSTINGS_BLOCK", 10)
+    monkeypatch.setattr(search, "DOCS_BLOCK", 5)
+    docs = _documents(n)
+    whole = list(search.files(iter(docs)))
+    cut = search.split_point(n)
+    assert cut % 10 == 0 and 0 < cut < n and abs(cut - n / 2) <= 5
+    parts = list(search.files(iter(docs[:cut]), 0, last=False)) + list(search.files(iter(docs[cut:]), cut))
+    assert parts == whole
+
+
+def test_a_part_of_the_index_must_begin_and_end_where_a_block_does(monkeypatch):
+    monkeypatch.setattr(search, "POSTINGS_BLOCK", 10)
+    monkeypatch.setattr(search, "DOCS_BLOCK", 5)
+    docs = _documents(30)
+    with pytest.raises(ValueError, match="begins where a postings block does, not at document 15"):
+        list(search.files(iter(docs[15:]), 15))
+    with pytest.raises(ValueError, match="ends inside a block \\(document 15\\)"):
+        list(search.files(iter(docs[:15]), 0, last=False))
+    assert search.split_point(9) == 0 and search.split_point(10) == 0 and search.split_point(14) == 10
+    assert search.split_point(25) == 10 and search.split_point(26) == 10 and search.split_point(36) == 20
+
+
 def test_a_failure_of_the_index_process_fails_the_build_and_leaves_no_staging(package_copy, monkeypatch):
-    def broken(documents):
+    def broken(documents, *part):
         yield "search/manifest.js", b"x"
         raise CRDError("the index broke")
 

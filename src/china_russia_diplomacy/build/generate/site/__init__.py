@@ -22,8 +22,9 @@ citation record. Pages:
   link (see :mod:`.download`), so nothing leaves ``site/``.
 
 Every file goes through one call, ``ctx.write(path, data)``, and pages are rendered one at a time, so
-that the build can stream them to disk; the search index is made meanwhile in a forked process on the
-second core, which writes its files into the same staging folder (:mod:`.apart`). The parts of a records
+that the build can stream them to disk; the search index is made meanwhile in forked processes (two
+halves cut where a postings block begins, when there are at least two blocks), which write their files
+into the same staging folder (:mod:`.apart`). The parts of a records
 page repeated for every row are made in Python (:class:`Pieces`), not by Jinja macros called per cell. Nothing holds a table as Python objects: a page converts its own
 rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
 a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
@@ -528,21 +529,39 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
     nav_tables = [t for t in RECORD_TABLES if t in tables]
     whole = f"download/{download.zip_name(meta)}"
 
-    # the search index's documents: every article and every row
-    def documents() -> Iterator[tuple[str, str, str, str, Sequence[str]]]:
-        for sid in sorted(sources):
-            yield "articles", sid, labels[sid], f"articles/{sid}.html", (labels[sid], sid, texts[sid])
-        for table in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
-                      "event_participants"):
-            for chunk in _slices(tables[table]) if table in tables else ():
+    # the search index's documents: every article and every row, numbered in this order
+    indexed = [t for t in ("events", "participants", "quotes", "agreements", "discrepancies", "event_mentions",
+                           "event_participants") if t in tables]
+    n_documents = len(sources) + sum(tables[t].num_rows for t in indexed)
+
+    def documents(start: int = 0, stop: int | None = None) -> Iterator[tuple[str, str, str, str, Sequence[str]]]:
+        """Documents ``start`` to ``stop`` (all by default), each table's rows sliced from where they begin."""
+        stop = n_documents if stop is None else stop
+        for n, sid in enumerate(sorted(sources)):
+            if start <= n < stop:
+                yield "articles", sid, labels[sid], f"articles/{sid}.html", (labels[sid], sid, texts[sid])
+        first = len(sources)  # the number of each table's first row
+        for table in indexed:
+            rows = tables[table].num_rows
+            lo, hi = max(0, start - first), min(rows, stop - first)
+            for chunk in _slices(tables[table].slice(lo, hi - lo)) if lo < hi else ():
                 for r in chunk:
                     line = summary(table, r)
                     url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
                     yield table, records.row_id(table, r), line, url, _index_parts(r, line)
+            first += rows
 
-    index = apart.Apart(ctx.outputs, lambda: ((f"{SITE}/{p}", d) for p, d in search.files(documents()))) \
-        if index_apart else None
+    def index_part(start: int, stop: int | None):
+        last = stop is None
+        return lambda: ((f"{SITE}/{p}", d) for p, d in search.files(documents(start, stop), start, last))
+
+    # made apart, in two processes when there is enough to cut (they share the cores with this one)
+    index: list[apart.Apart] = []
+    cut = search.split_point(n_documents)
+    parts = ([(0, cut), (cut, None)] if cut else [(0, None)]) if index_apart else []
     try:
+        for start, stop in parts:
+            index.append(apart.Apart(ctx.outputs, index_part(start, stop)))
         def page(path: str, template: str, **context) -> tuple[str, bytes]:
             depth = path.count("/")
             html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
@@ -662,15 +681,15 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
                                    rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
 
         # search: a sharded index loaded as scripts, so that it works from file:// too
-        if index is None:
+        if not index_apart:
             yield from search.files(documents())
-        else:
-            index.adopt()
-            index = None
+        while index:
+            index[0].adopt()
+            index.pop(0)
         yield page("search.html", "search.html.j2")
         yield "style.css", _static("style.css")
         yield "site.js", _static("site.js")
         yield "favicon.svg", _static("favicon.svg")  # a bare host answers /favicon.ico with a 404 otherwise
     finally:
-        if index is not None:  # the build failed while the index was being made
-            index.stop()
+        for part in index:  # the build failed while the index was being made
+            part.stop()

@@ -22,6 +22,7 @@ query downloads a bounded amount per block whatever the size of the dataset (mea
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -56,6 +57,21 @@ def terms(text: str) -> set[str]:
     return out
 
 
+SHORT_PART = 80  # parts up to this many characters (statuses, IDs, dates, names, titles) keep their terms
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _short_terms(part: str) -> tuple[str, ...]:
+    return tuple(terms(part))
+
+
+def _terms_of(part: str) -> Iterable[str]:
+    """:func:`terms`, remembered for short parts: a block cuts each distinct part once, but the same short
+    cells (a status, a source ID, a date, a name) come back in every block, a hundred blocks at a million
+    rows. The cache is bounded (16,384 parts of at most :data:`SHORT_PART` characters, a few MB)."""
+    return _short_terms(part) if len(part) <= SHORT_PART else terms(part)
+
+
 def key_of(term: str) -> str:
     """The postings file a term lives in: its first two characters, each kept when an ASCII letter or
     digit and written ``_<hex code point>`` otherwise (a file name every host serves), as site.js does."""
@@ -70,7 +86,15 @@ def _js(call: str, *args) -> bytes:
             + ");\n").encode("utf-8")
 
 
-def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -> Iterator[tuple[str, bytes]]:
+def split_point(documents: int) -> int:
+    """Where the index of ``documents`` documents may be cut in two parts made by two processes: the
+    document number nearest the middle at which a postings block begins, or 0 (too few to cut)."""
+    half = round(documents / 2 / POSTINGS_BLOCK) * POSTINGS_BLOCK
+    return half if 0 < half < documents else 0
+
+
+def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]], start: int = 0,
+          last: bool = True) -> Iterator[tuple[str, bytes]]:
     """``(path under site/, bytes)`` of the index of ``documents``: ``(table, id, label, url, text)``, with
     ``url`` relative to the site root and ``text`` a string or its parts (the cells of a row: a document's
     terms are those of its parts together, as no term crosses the space that would join them). Documents
@@ -78,16 +102,23 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -
 
     Why by part: most cells repeat (a status, a source ID, the evidence a replicated row shares), so a
     block records which documents hold each distinct part and cuts each part into terms once, when the
-    block is written, instead of cutting every cell of every row and appending every term of it."""
-    total = 0
-    blocks = 0
+    block is written, instead of cutting every cell of every row and appending every term of it.
+
+    A part of the index: ``documents`` numbered from ``start`` (where a postings block begins: see
+    :func:`split_point`), and with ``last`` false a part that ends where a postings block ends, so that it
+    writes neither a partial block nor the manifest. The parts' files are those of the whole, byte for
+    byte, because each block is made by the same code from the same documents."""
+    if start % POSTINGS_BLOCK:
+        raise ValueError(f"a part of the index begins where a postings block does, not at document {start}")
+    total = start
+    blocks = start // POSTINGS_BLOCK
     docs: list[list[str]] = []
     holders: defaultdict[str, list[int]] = defaultdict(list)  # part -> documents of this block holding it
 
     def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
         found: defaultdict[str, list[list[int]]] = defaultdict(list)  # term -> its parts' document lists
         for part, held in holders.items():
-            for term in terms(part):
+            for term in _terms_of(part):
                 found[term].append(held)
         by_key: dict[str, dict[str, list[int]]] = {}
         for term in sorted(found):
@@ -111,6 +142,10 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]]) -
             yield from flush_postings(blocks)
             blocks += 1
             holders = defaultdict(list)
+    if not last:
+        if docs or holders:
+            raise ValueError(f"a part of the index that is not the last ends inside a block (document {total})")
+        return
     if docs:
         yield f"search/d{total // DOCS_BLOCK}.js", _js("crdSearchDocs", total // DOCS_BLOCK, docs)
     if blocks == 0 or any(terms(part) for part in holders):  # a last block with terms
