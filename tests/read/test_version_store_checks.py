@@ -525,6 +525,19 @@ def test_a_damaged_zip_the_registry_matches_is_refused_as_unpackable(store, monk
     assert sorted(store.version_dir.parent.iterdir()) == []
 
 
+def test_an_archive_that_cannot_be_unpacked_is_refused_even_with_an_intact_copy_cached(store, monkeypatch):
+    """Only an OSError (a concurrent rename) may fall back to a copy already in place: an archive that
+    fails to unpack is refused, never answered with whatever the cache holds."""
+    store.unpack()
+
+    def bad_zip(*args, **kwargs):
+        raise zipfile.BadZipFile("Bad CRC-32")
+    monkeypatch.setattr("china_russia_diplomacy.read.archive_check.extract_verified", bad_zip)
+    with pytest.raises(VersionError) as info:
+        version_store.fetch(VERSION, store.archive)
+    assert str(info.value) == f"cannot unpack {store.cache / 'archives' / f'pkg-{VERSION}.zip'}: Bad CRC-32"
+
+
 # --- a zip handed to package_dir= ---------------------------------------------------------------------------
 
 
@@ -659,4 +672,10 @@ def test_fetch_on_the_command_line_of_the_installed_version_says_nothing_to_fetc
 
 def test_fetch_on_the_command_line_from_a_file_says_where_it_is_cached(store, capsys):
     assert _cli("fetch", f"v{VERSION}", "--from", str(store.archive)) == 0
+    assert capsys.readouterr().out == f"{VERSION}: verified and cached in {store.root}\n"
+
+
+def test_fetch_on_the_command_line_without_source_of_a_registered_version_says_where_it_is_cached(store, capsys):
+    store.cache_archive()
+    assert _cli("fetch", VERSION) == 0
     assert capsys.readouterr().out == f"{VERSION}: verified and cached in {store.root}\n"
