@@ -679,3 +679,16 @@ def test_fetch_on_the_command_line_without_source_of_a_registered_version_says_w
     store.cache_archive()
     assert _cli("fetch", VERSION) == 0
     assert capsys.readouterr().out == f"{VERSION}: verified and cached in {store.root}\n"
+
+
+def test_fetch_of_a_cached_copy_edited_later_with_no_archive_names_the_change_and_removes_the_copy(store):
+    """The regression: fetch() without a source said "nothing is cached" and left the edited copy in place."""
+    store.unpack()
+    (store.cache / "archives" / f"pkg-{VERSION}.zip").unlink()
+    (store.root / "data" / "b.csv").write_bytes(b"y\n666\n")
+    with pytest.raises(VersionError) as info:
+        version_store.fetch(VERSION)
+    assert str(info.value) == (
+        f"the cached copy of {VERSION} in {store.root} was changed after it was verified (data/b.csv differs from "
+        f"the SHA-256 in releases.json); it was removed and a fresh copy could not be fetched: {_cannot_get(store)}")
+    assert not store.version_dir.exists()
