@@ -654,9 +654,12 @@ def test_a_version_available_from_nowhere_is_named_with_the_ways_to_get_it(store
                        f"python scripts/rebuild_release.py VERSION")
 
 
-def test_the_versions_json_is_the_rows(store, capsys):
+def test_the_versions_json_is_the_rows_indented_by_two(store, capsys):
     assert _cli("versions", "--json") == 0
-    assert json.loads(capsys.readouterr().out) == version_store.versions()
+    out = capsys.readouterr().out
+    assert json.loads(out) == version_store.versions()
+    assert out == json.dumps(version_store.versions(), indent=2) + "\n"
+    assert out.splitlines()[1:3] == ["  {", f'    "version": "{VERSION}",']
 
 
 def test_fetch_on_the_command_line_refuses_what_is_not_a_version_number(store):
