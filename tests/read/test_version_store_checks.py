@@ -695,3 +695,32 @@ def test_fetch_of_a_cached_copy_edited_later_with_no_archive_names_the_change_an
         f"the cached copy of {VERSION} in {store.root} was changed after it was verified (data/b.csv differs from "
         f"the SHA-256 in releases.json); it was removed and a fresh copy could not be fetched: {_cannot_get(store)}")
     assert not store.version_dir.exists()
+
+
+def test_a_tampered_copy_that_cannot_be_removed_whole_is_refused_not_an_uncaught_os_error(store, monkeypatch):
+    """A file in the entry that removal cannot delete (locked by another process, a read-only mount) must
+    not escape as a raw OSError from the removal: the replacement is tried and its refusal reported."""
+    import shutil
+
+    store.unpack()
+    (store.root / "data" / "a.csv").write_bytes(b"x\n666\n")
+    locked = store.version_dir / "locked.txt"
+    locked.write_text("held open elsewhere")
+    real = shutil.rmtree
+
+    def rmtree(path, ignore_errors=False, onerror=None, **kwargs):
+        """Remove everything but ``locked``: silently with ignore_errors, else raising as rmtree does."""
+        path = Path(path)
+        if path != store.version_dir:
+            return real(path, ignore_errors=ignore_errors)
+        for child in path.iterdir():
+            if child != locked:
+                real(child)
+        if not ignore_errors:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(locked))
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    with pytest.raises(VersionError) as info:
+        version_store.package_dir_for(VERSION)
+    assert str(info.value).startswith(
+        f"the cached copy of {VERSION} in {store.root} was changed after it was verified (data/a.csv differs from the "
+        f"SHA-256 in releases.json); it was removed and a fresh copy could not be fetched: cannot unpack ")
