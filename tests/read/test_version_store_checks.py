@@ -14,6 +14,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -257,6 +258,25 @@ def test_the_refusal_of_a_tampered_copy_names_at_most_three_problems(store):
         version_store.package_dir_for(VERSION)
     assert ("(data/a.csv is missing; data/a.parquet is missing; data/b.csv is missing); it was removed"
             in str(info.value))
+
+
+def test_a_tampered_copy_another_process_removed_first_is_fetched_again_not_an_os_error(store, monkeypatch):
+    """Two processes find the same edited copy; the other one removes it between this one's check and its
+    removal, which must not fail on the folder being gone."""
+    store.unpack()
+    (store.root / "data" / "a.csv").write_bytes(b"x\n666\n")
+    real = version_store.integrity_problems
+    calls = []
+
+    def check_then_lose_the_race(root, release):
+        problems = real(root, release)
+        if not calls:
+            shutil.rmtree(store.version_dir)
+        calls.append(root)
+        return problems
+    monkeypatch.setattr(version_store, "integrity_problems", check_then_lose_the_race)
+    assert version_store.package_dir_for(VERSION) == store.root
+    assert (store.root / "data" / "a.csv").read_bytes() == TABLES["data/a.csv"]
 
 
 def test_a_version_not_cached_is_fetched_on_first_use(store):
