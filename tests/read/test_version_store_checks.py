@@ -602,6 +602,20 @@ def test_an_unpacked_zip_edited_later_is_unpacked_again(store, edit):
     assert {rel: (root / rel).read_bytes() for rel in FILES} == FILES
 
 
+def test_a_process_remembers_the_last_16_zips_it_unpacked_and_re_hashes_an_older_one(store, monkeypatch):
+    """The memo of zips handed to ``package_dir=`` is bounded (a process opening many zips does not keep
+    them all) and is used: a zip among the last 16 is not hashed again, the 17th-last is (and re-checked)."""
+    zips = [_write_zip(store.tmp / f"z{i}.zip", {**FILES, "README.md": f"{i}".encode()}) for i in range(17)]
+    roots = [version_store.unpacked_archive(z) for z in zips]
+    hashed = []
+    real = version_store.sha256_file
+    monkeypatch.setattr(version_store, "sha256_file", lambda path: hashed.append(Path(path).name) or real(path))
+    assert [version_store.unpacked_archive(z) for z in zips[1:]] == roots[1:]
+    assert hashed == []
+    assert version_store.unpacked_archive(zips[0]) == roots[0]
+    assert hashed == ["z0.zip"]
+
+
 def test_a_zip_cache_that_cannot_make_a_temporary_folder_is_a_cache_error(store, monkeypatch):
     def fail(*args, **kwargs):
         raise OSError(errno.EACCES, "Permission denied")
