@@ -734,8 +734,6 @@ def test_fetch_of_a_cached_copy_edited_later_with_no_archive_names_the_change_an
 def test_a_tampered_copy_that_cannot_be_removed_whole_is_refused_not_an_uncaught_os_error(store, monkeypatch):
     """A file in the entry that removal cannot delete (locked by another process, a read-only mount) must
     not escape as a raw OSError from the removal: the replacement is tried and its refusal reported."""
-    import shutil
-
     store.unpack()
     (store.root / "data" / "a.csv").write_bytes(b"x\n666\n")
     locked = store.version_dir / "locked.txt"
