@@ -187,17 +187,14 @@ def _install_from_history(release: Release) -> Path:
 def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
     """Download (or take from ``source``, a path or URL of the archive), verify and cache ``version``;
     return the unpacked package directory. Without ``source`` an intact cached copy is reused, and the
-    installed version is the installed folder (nothing to fetch)."""
-    version = normalise_version(version)
-    if source is None and version == installed_version():
-        return installed_package_dir()
-    release = _release(version)
+    installed version is the installed folder (nothing to fetch).
+
+    Without ``source`` this is :func:`package_dir_for`: a cached copy changed after it was verified is
+    removed and replaced, or refused naming what changed, as for ``load(version=...)`` (it is never left
+    in place behind a "nothing is cached" message)."""
     if source is None:
-        root = _root(release)
-        if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
-            return root
-        return _obtain(release)
-    return _install(release, str(source))
+        return package_dir_for(version)
+    return _install(_release(normalise_version(version)), str(source))
 
 
 # --- unpacking --------------------------------------------------------------------------------------------
