@@ -116,6 +116,21 @@ def test_undated_events_alone_pass_and_the_rule_reports_each_distinct_combinatio
     assert where(event_dates(t)) == sorted(("edtf", "events", line(t, "events", i), "date_edtf") for i in day_rows)
 
 
+@pytest.mark.parametrize("edtf, lo, hi", [
+    ("2025-05-XX", D(2025, 5, 1), D(2025, 5, 31)), ("2024-02-XX", D(2024, 2, 1), D(2024, 2, 29)),
+    ("2025-21", D(2025, 3, 1), D(2025, 5, 31)), ("2025-05-09/2025-06", D(2025, 5, 9), D(2025, 6, 30)),
+    ("2025?", D(2025, 1, 1), D(2025, 12, 31)),
+])
+def test_an_edtf_shape_left_to_the_parser_gives_its_exact_lower_and_upper_day(edtf, lo, hi):
+    """The parser's bounds are time tuples cut to (year, month, day): a cut one field short or long of
+    either bound raises, and a valid date_edtf would be reported as invalid."""
+    from china_russia_diplomacy.validation.rules.dates import _edtf_bounds, _edtf_fast, edtf_bounds_by_parser
+
+    assert _edtf_fast(edtf) is None  # (not the fast path's: the parser decides)
+    assert edtf_bounds_by_parser(edtf) == (lo, hi) and _edtf_bounds(edtf) == (lo, hi)
+    assert list(_date_findings(lo, hi, "window", edtf, "explicit")) == []
+
+
 def test_unparsable_edtf_is_reported_as_such():
     found = list(_date_findings(D(2025, 5, 9), D(2025, 5, 9), "day", "May 2025", "explicit"))
     assert [(c, r) for c, _v, r, _m in found] == [("date_edtf", "edtf")] and "not a valid EDTF" in found[0][3]
@@ -257,6 +272,64 @@ def test_file_name_leaving_the_sources_folder_in_any_form_is_unsafe(t, name):
     set_cell(t, "sources", 0, "file_name", name)
     assert _provenance(t) == [("unsafe-path", "sources", line(t, "sources", 0), "file_name")]
     assert sorted(archived_texts(t)[0]) == sorted(t.frames["sources"]["source_id"].iloc[1:])  # the others still read
+
+
+@pytest.mark.parametrize("column", ["evidence", "evidence_start", "evidence_end"])
+def test_a_span_missing_any_one_of_its_cells_is_left_to_pandera_not_compared(t, column):
+    """(the empty required cell is pandera's finding; the span rule skips the row instead of comparing an
+    offset with nothing, which would raise)"""
+    set_cell(t, "event_mentions", _span_row(t), column, None)
+    assert _provenance(t) == []
+
+
+def test_a_missing_archived_article_is_source_missing_not_file_type(t):
+    set_cell(t, "sources", 0, "file_name", "999_not_archived.txt")
+    assert _provenance(t) == [("source-missing", "sources", line(t, "sources", 0), "file_name")]
+
+
+def test_an_archived_article_that_is_a_folder_is_file_type_not_source_missing(t, tmp_path):
+    import shutil
+
+    shutil.copytree(t.package_dir / "sources", tmp_path / "sources")
+    name = t.frames["sources"]["file_name"].iat[0]
+    (tmp_path / "sources" / name).unlink()
+    (tmp_path / "sources" / name).mkdir()
+    t.package_dir = tmp_path
+    texts, found = archived_texts(t)
+    assert where(found) == [("file-type", "sources", line(t, "sources", 0), "file_name")]
+    assert sorted(texts) == sorted(t.frames["sources"]["source_id"].iloc[1:])
+
+
+def test_the_verbatim_message_names_the_evidence_found_at_the_articles_first_character(t):
+    """(where the evidence does occur, even at offset 0, the message says so: a `where > 0` test would
+    call it absent from the source)"""
+    texts, _ = archived_texts(t)
+    i = _span_row(t)
+    sid = t.frames["event_mentions"]["source_id"].iat[i]
+    text = texts[sid]
+    assert text.find(text[:7]) == 0 and text[1:8] != text[:7]
+    set_cell(t, "event_mentions", i, "evidence", text[:7])
+    set_cell(t, "event_mentions", i, "evidence_start", 1)
+    set_cell(t, "event_mentions", i, "evidence_end", 8)
+    found = list(evidence(t, texts))
+    assert [(x.rule, x.line, x.message) for x in found] == [
+        ("evidence-verbatim", line(t, "event_mentions", i),
+         f"text[1:8] of {sid} is {text[1:8]!r}, not the evidence; the evidence occurs at 0..7")]
+
+
+def test_the_verbatim_message_quotes_the_first_60_characters_of_what_the_offsets_hold(t):
+    texts, _ = archived_texts(t)
+    m = t.frames["event_mentions"]
+    i = row(t, "event_mentions", lambda r: r["evidence_end"] - r["evidence_start"] > 70 and r["evidence_start"] > 0)
+    sid, start, end = m["source_id"].iat[i], int(m["evidence_start"].iat[i]), int(m["evidence_end"].iat[i])
+    text = texts[sid]
+    assert text.find(m["evidence"].iat[i]) == start
+    set_cell(t, "event_mentions", i, "evidence_start", start + 1)
+    found = list(evidence(t, texts))
+    assert [(x.rule, x.line, x.message) for x in found] == [
+        ("evidence-verbatim", line(t, "event_mentions", i),
+         f"text[{start + 1}:{end}] of {sid} is {text[start + 1:start + 61]!r}, not the evidence; "
+         f"the evidence occurs at {start}..{end}")]
 
 
 def test_sha256_of_another_content_is_reported_and_the_article_not_read(t):
@@ -524,3 +597,24 @@ def test_an_empty_is_primary_cell_does_not_count_as_a_primary_mention(t):
     i = row(t, "event_mentions", lambda r: r["is_primary"] is False or r["is_primary"] == False)  # noqa: E712
     set_cell(t, "event_mentions", i, "is_primary", pd.NA)
     assert list(event_mentions(t)) == [] and m["is_primary"].isna().sum() == 1
+
+
+def test_a_missing_events_table_does_not_stop_the_basis_check_of_quotes_and_agreements(t):
+    """(basis-undated-source goes through events, quotes, agreements: a table that is not there is
+    skipped, the next ones still checked)"""
+    i = row(t, "quotes", lambda r: pd.notna(r["spoken_date"]))
+    set_cell(t, "quotes", i, "source_id", _undated_source(t))
+    set_cell(t, "quotes", i, "spoken_date_basis", "weekday_resolved")
+    del t.frames["events"]
+    assert where(chrono.basis_of_undated_sources(t)) == [("basis-undated-source", "quotes", line(t, "quotes", i),
+                                                          "spoken_date_basis")]
+
+
+def test_events_without_a_date_note_column_are_checked_with_no_anchor_exception(t):
+    """(a frame without date_note, as a reader that leaves the free text out gives it: no event can name
+    an anchor, so the relative date in an undated article is reported, and nothing raises)"""
+    anchor = _anchor(t, "explicit")
+    i = _relative_event_in_undated_article(t, f"'the day after' {anchor}, the parade")
+    del t.frames["events"]["date_note"]
+    assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "events"]) == [
+        ("basis-undated-source", "events", line(t, "events", i), "date_basis")]

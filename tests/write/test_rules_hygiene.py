@@ -97,3 +97,22 @@ def test_hidden_code_points_are_kept_as_maximal_runs():
     assert (0x40000, 0xDFFFF) in runs and runs[-1][1] == 0x10FFFF
     re2 = hyg.hidden_re2()
     assert "\\x{D7FF}" in re2 and "\\x{E000}" in re2 and "D800" not in re2 and "DFFF-" not in re2
+
+
+# Each side of the surrogate split, on runs that begin or end at the block's edges. The current Unicode's
+# one run across the block is U+D7FC..U+F8FF (unassigned, surrogates, private use), whose ends are far
+# from U+D800/U+DFFF, so the real table cannot tell `a < 0xD800` from `a <= 0xD800`; a future Unicode that
+# assigns U+D7FC..U+D7FF moves the run's start to the block's edge, where an off-by-one drops a hidden
+# character or puts a surrogate (which RE2 refuses) into the pattern.
+@pytest.mark.parametrize("runs, re2", [
+    (((0xD7FF, 0xDFFF),), r"[\x{D7FF}]"),            # ends on the block's last surrogate: only U+D7FF is kept
+    (((0xD7FE, 0xD7FF),), r"[\x{D7FE}-\x{D7FF}]"),  # ends just below the block: kept whole
+    (((0xD800, 0xE000),), r"[\x{E000}]"),            # starts on the first surrogate: only U+E000 is kept
+    (((0xE000, 0xE001),), r"[\x{E000}-\x{E001}]"),  # starts just above the block: kept whole
+    (((0xDFFF, 0xDFFF),), "[]"),                     # a surrogate alone: nothing
+    (((0xD800, 0xD800),), "[]"),
+    (((0xD7FC, 0xF8FF),), r"[\x{D7FC}-\x{D7FF}\x{E000}-\x{F8FF}]"),  # the current Unicode's run
+])
+def test_the_re2_class_leaves_out_exactly_the_surrogates_of_a_run_at_the_blocks_edges(monkeypatch, runs, re2):
+    monkeypatch.setattr(hyg, "hidden_codepoints", lambda: runs)
+    assert hyg.hidden_re2.__wrapped__() == re2  # (the cached function's body, on these runs)
