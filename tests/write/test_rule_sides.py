@@ -231,6 +231,31 @@ def test_a_span_starting_at_the_first_character_is_accepted(t):
     assert _provenance(t) == []
 
 
+def test_a_wrong_span_ending_exactly_at_the_text_end_is_not_verbatim_rather_than_past_the_end(t):
+    """(an end equal to the text's length is inside the text: a span there that does not hold the
+    evidence is evidence-verbatim; `end >= len(text)` would call it past the end)"""
+    texts, _ = archived_texts(t)
+    i = _span_row(t)
+    text = texts[t.frames["event_mentions"]["source_id"].iat[i]]
+    set_cell(t, "event_mentions", i, "evidence_start", len(text) - 5)
+    set_cell(t, "event_mentions", i, "evidence_end", len(text))
+    set_cell(t, "event_mentions", i, "evidence", "\u00a7" * 5)
+    assert "\u00a7" * 5 not in text
+    assert _provenance(t) == [("evidence-verbatim", "event_mentions", line(t, "event_mentions", i), "evidence")]
+
+
+def test_a_span_whose_article_was_not_read_does_not_stop_the_check_of_the_rows_after_it(t):
+    """(an article that could not be read is its own finding; the spans of the other articles after a
+    row of it are still compared)"""
+    texts, _ = archived_texts(t)
+    m = t.frames["event_mentions"]
+    unread = m["source_id"].iat[0]
+    j = next(k for k in range(1, len(m)) if m["source_id"].iat[k] != unread and m["evidence_start"].iat[k] > 0)
+    set_cell(t, "event_mentions", j, "evidence_start", int(m["evidence_start"].iat[j]) + 1)
+    del texts[unread]
+    assert where(evidence(t, texts)) == [("evidence-verbatim", "event_mentions", line(t, "event_mentions", j), "evidence")]
+
+
 @pytest.mark.parametrize("column, delta", [("other_evidence_start", 1), ("other_evidence_end", -1)])
 def test_each_other_evidence_offset_alone_is_checked(t, column, delta):
     i = row(t, "discrepancies", lambda r: r["other_evidence_start"] is not None and not pd.isna(r["other_evidence_start"]))
@@ -369,6 +394,42 @@ def test_a_second_primary_mention_is_reported_and_none_is_too(t):
     for i in prim:
         set_cell(t, "event_mentions", i, "is_primary", False)
     assert where(event_mentions(t)) == [("primary-mention", "events", events_line, "event_id")]
+
+
+def test_an_event_without_any_mention_is_reported_with_no_source_and_no_primary_mention(t):
+    """(an event no mention names: event-mentions, and its num_sources and primary mentions counted as 0,
+    not as a missing or other number)"""
+    e = t.frames["events"]
+    assert "evt-9999" not in set(e["event_id"]) and int(e["num_sources"].iat[0]) > 0
+    set_cell(t, "events", 0, "event_id", "evt-9999")
+    found = list(event_mentions(t))
+    first = line(t, "events", 0)
+    assert where(found) == [("event-mentions", "events", first, "event_id"), ("num-sources", "events", first, "num_sources"),
+                            ("primary-mention", "events", first, "event_id")]
+    assert sorted(x.message for x in found) == [
+        "event has 0 primary mentions; exactly one expected", "event has no row in event_mentions",
+        f"num_sources is {e['num_sources'].iat[0]} but event_mentions has 0 distinct source(s)"]
+
+
+@pytest.mark.parametrize("table", ["events", "event_mentions"])
+@pytest.mark.parametrize("column", ["source_id", "evidence_start", "evidence_end"])
+def test_event_provenance_missing_on_one_side_of_its_primary_mention_alone_is_reported(t, table, column):
+    """(a cell empty on the event and filled on its primary mention, or the other way round, differs;
+    only both empty agree)"""
+    eid = t.frames["events"]["event_id"].iat[0]
+    m = t.frames["event_mentions"]
+    i = 0 if table == "events" else next(k for k in range(len(m)) if m["event_id"].iat[k] == eid and m["is_primary"].iat[k])
+    set_cell(t, table, i, column, None)
+    assert where(event_mentions(t)) == [("primary-mention", "events", line(t, "events", 0), "evidence")]
+
+
+@pytest.mark.parametrize("table", ["events", "event_mentions"])
+def test_the_event_mention_rules_skip_when_either_table_is_missing(t, table):
+    """(a missing table is the reader's finding; the rules that need both tables yield nothing instead
+    of raising on the one that is there)"""
+    del t.frames[table]
+    assert list(event_mentions(t)) == []
+    assert chrono.event_after_sources(t) == [] and chrono.mention_status_dates(t) == []
 
 
 # --- chronology: each bound of each interval alone ---------------------------------------------------------
