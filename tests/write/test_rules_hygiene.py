@@ -88,6 +88,17 @@ def test_hidden_code_points_at_the_edges_of_the_scanned_planes(cp, hidden):
     assert pc.match_substring_regex(pa.array([f"a{ch}b"]), hyg.hidden_re2())[0].as_py() is hidden
 
 
+def test_the_scanned_planes_and_the_whole_ranges_tile_the_code_space_once():
+    """SCANNED (half-open) and WHOLLY_HIDDEN (inclusive) are meant to split U+0000..U+10FFFF: a scan that
+    reaches one code point into a whole range gives overlapping runs, one that stops short of it leaves a
+    code point nobody judged."""
+    import sys
+
+    pieces = sorted([*hyg.SCANNED, *((a, b + 1) for a, b in hyg.WHOLLY_HIDDEN)])
+    assert pieces[0][0] == 0 and pieces[-1][1] == sys.maxunicode + 1
+    assert [hi for _, hi in pieces[:-1]] == [lo for lo, _ in pieces[1:]]
+
+
 def test_hidden_code_points_are_kept_as_maximal_runs():
     assert hyg._ranges([1, 2, 3, 5, 7, 8]) == [(1, 3), (5, 5), (7, 8)]
     assert hyg._ranges([]) == []
