@@ -70,6 +70,28 @@ def test_a_column_missing_from_a_frame_does_not_stop_the_check_of_the_next(t):
     assert _hygiene(t, "participants", "notes", "x ") == [("whitespace", "participants", line(t, "participants", 0), "notes")]
 
 
+def test_a_table_missing_from_the_frames_does_not_stop_the_check_of_the_tables_after_it(t):
+    """(sources comes first in the metadata; without it, participants is still checked)"""
+    del t.frames["sources"]
+    assert _hygiene(t, "participants", "notes", "x ") == [("whitespace", "participants", line(t, "participants", 0), "notes")]
+
+
+def test_arrow_backed_text_reaches_the_kernels_without_a_copy_and_a_category_column_is_converted():
+    """_arrow hands the kernels the Arrow strings behind a column as they are (converting through a Python
+    object per cell cost ~100 MB and most of this rule's time on a million-row evidence column), and
+    turns anything else, such as a category column's dictionary, into plain strings."""
+    import pyarrow as pa
+
+    s = pd.Series(["abc", None, "d\u00e9"], dtype="string[pyarrow]")
+    arr = hyg._arrow(s)
+    behind = s.array.__arrow_array__()
+    behind = behind.chunk(0) if isinstance(behind, pa.ChunkedArray) else behind
+    assert arr.type == behind.type and arr.to_pylist() == ["abc", None, "d\u00e9"]
+    assert arr.buffers()[2].address == behind.buffers()[2].address  # the same bytes, not a copy
+    cat = hyg._arrow(pd.Series(["b", "a", "b"], dtype="category"))
+    assert cat.type == pa.string() and cat.to_pylist() == ["b", "a", "b"]
+
+
 def test_non_text_columns_and_empty_columns_are_not_checked(t):
     t.frames["participants"]["notes"] = pd.array([None] * len(t.frames["participants"]), dtype="string")
     assert hyg.cell_hygiene(t) == []
