@@ -116,6 +116,21 @@ def test_undated_events_alone_pass_and_the_rule_reports_each_distinct_combinatio
     assert where(event_dates(t)) == sorted(("edtf", "events", line(t, "events", i), "date_edtf") for i in day_rows)
 
 
+@pytest.mark.parametrize("edtf, lo, hi", [
+    ("2025-05-XX", D(2025, 5, 1), D(2025, 5, 31)), ("2024-02-XX", D(2024, 2, 1), D(2024, 2, 29)),
+    ("2025-21", D(2025, 3, 1), D(2025, 5, 31)), ("2025-05-09/2025-06", D(2025, 5, 9), D(2025, 6, 30)),
+    ("2025?", D(2025, 1, 1), D(2025, 12, 31)),
+])
+def test_an_edtf_shape_left_to_the_parser_gives_its_exact_lower_and_upper_day(edtf, lo, hi):
+    """The parser's bounds are time tuples cut to (year, month, day): a cut one field short or long of
+    either bound raises, and a valid date_edtf would be reported as invalid."""
+    from china_russia_diplomacy.validation.rules.dates import _edtf_bounds, _edtf_fast, edtf_bounds_by_parser
+
+    assert _edtf_fast(edtf) is None  # (not the fast path's: the parser decides)
+    assert edtf_bounds_by_parser(edtf) == (lo, hi) and _edtf_bounds(edtf) == (lo, hi)
+    assert list(_date_findings(lo, hi, "window", edtf, "explicit")) == []
+
+
 def test_unparsable_edtf_is_reported_as_such():
     found = list(_date_findings(D(2025, 5, 9), D(2025, 5, 9), "day", "May 2025", "explicit"))
     assert [(c, r) for c, _v, r, _m in found] == [("date_edtf", "edtf")] and "not a valid EDTF" in found[0][3]
@@ -216,6 +231,31 @@ def test_a_span_starting_at_the_first_character_is_accepted(t):
     assert _provenance(t) == []
 
 
+def test_a_wrong_span_ending_exactly_at_the_text_end_is_not_verbatim_rather_than_past_the_end(t):
+    """(an end equal to the text's length is inside the text: a span there that does not hold the
+    evidence is evidence-verbatim; `end >= len(text)` would call it past the end)"""
+    texts, _ = archived_texts(t)
+    i = _span_row(t)
+    text = texts[t.frames["event_mentions"]["source_id"].iat[i]]
+    set_cell(t, "event_mentions", i, "evidence_start", len(text) - 5)
+    set_cell(t, "event_mentions", i, "evidence_end", len(text))
+    set_cell(t, "event_mentions", i, "evidence", "\u00a7" * 5)
+    assert "\u00a7" * 5 not in text
+    assert _provenance(t) == [("evidence-verbatim", "event_mentions", line(t, "event_mentions", i), "evidence")]
+
+
+def test_a_span_whose_article_was_not_read_does_not_stop_the_check_of_the_rows_after_it(t):
+    """(an article that could not be read is its own finding; the spans of the other articles after a
+    row of it are still compared)"""
+    texts, _ = archived_texts(t)
+    m = t.frames["event_mentions"]
+    unread = m["source_id"].iat[0]
+    j = next(k for k in range(1, len(m)) if m["source_id"].iat[k] != unread and m["evidence_start"].iat[k] > 0)
+    set_cell(t, "event_mentions", j, "evidence_start", int(m["evidence_start"].iat[j]) + 1)
+    del texts[unread]
+    assert where(evidence(t, texts)) == [("evidence-verbatim", "event_mentions", line(t, "event_mentions", j), "evidence")]
+
+
 @pytest.mark.parametrize("column, delta", [("other_evidence_start", 1), ("other_evidence_end", -1)])
 def test_each_other_evidence_offset_alone_is_checked(t, column, delta):
     i = row(t, "discrepancies", lambda r: r["other_evidence_start"] is not None and not pd.isna(r["other_evidence_start"]))
@@ -259,6 +299,64 @@ def test_file_name_leaving_the_sources_folder_in_any_form_is_unsafe(t, name):
     assert sorted(archived_texts(t)[0]) == sorted(t.frames["sources"]["source_id"].iloc[1:])  # the others still read
 
 
+@pytest.mark.parametrize("column", ["evidence", "evidence_start", "evidence_end"])
+def test_a_span_missing_any_one_of_its_cells_is_left_to_pandera_not_compared(t, column):
+    """(the empty required cell is pandera's finding; the span rule skips the row instead of comparing an
+    offset with nothing, which would raise)"""
+    set_cell(t, "event_mentions", _span_row(t), column, None)
+    assert _provenance(t) == []
+
+
+def test_a_missing_archived_article_is_source_missing_not_file_type(t):
+    set_cell(t, "sources", 0, "file_name", "999_not_archived.txt")
+    assert _provenance(t) == [("source-missing", "sources", line(t, "sources", 0), "file_name")]
+
+
+def test_an_archived_article_that_is_a_folder_is_file_type_not_source_missing(t, tmp_path):
+    import shutil
+
+    shutil.copytree(t.package_dir / "sources", tmp_path / "sources")
+    name = t.frames["sources"]["file_name"].iat[0]
+    (tmp_path / "sources" / name).unlink()
+    (tmp_path / "sources" / name).mkdir()
+    t.package_dir = tmp_path
+    texts, found = archived_texts(t)
+    assert where(found) == [("file-type", "sources", line(t, "sources", 0), "file_name")]
+    assert sorted(texts) == sorted(t.frames["sources"]["source_id"].iloc[1:])
+
+
+def test_the_verbatim_message_names_the_evidence_found_at_the_articles_first_character(t):
+    """(where the evidence does occur, even at offset 0, the message says so: a `where > 0` test would
+    call it absent from the source)"""
+    texts, _ = archived_texts(t)
+    i = _span_row(t)
+    sid = t.frames["event_mentions"]["source_id"].iat[i]
+    text = texts[sid]
+    assert text.find(text[:7]) == 0 and text[1:8] != text[:7]
+    set_cell(t, "event_mentions", i, "evidence", text[:7])
+    set_cell(t, "event_mentions", i, "evidence_start", 1)
+    set_cell(t, "event_mentions", i, "evidence_end", 8)
+    found = list(evidence(t, texts))
+    assert [(x.rule, x.line, x.message) for x in found] == [
+        ("evidence-verbatim", line(t, "event_mentions", i),
+         f"text[1:8] of {sid} is {text[1:8]!r}, not the evidence; the evidence occurs at 0..7")]
+
+
+def test_the_verbatim_message_quotes_the_first_60_characters_of_what_the_offsets_hold(t):
+    texts, _ = archived_texts(t)
+    m = t.frames["event_mentions"]
+    i = row(t, "event_mentions", lambda r: r["evidence_end"] - r["evidence_start"] > 70 and r["evidence_start"] > 0)
+    sid, start, end = m["source_id"].iat[i], int(m["evidence_start"].iat[i]), int(m["evidence_end"].iat[i])
+    text = texts[sid]
+    assert text.find(m["evidence"].iat[i]) == start
+    set_cell(t, "event_mentions", i, "evidence_start", start + 1)
+    found = list(evidence(t, texts))
+    assert [(x.rule, x.line, x.message) for x in found] == [
+        ("evidence-verbatim", line(t, "event_mentions", i),
+         f"text[{start + 1}:{end}] of {sid} is {text[start + 1:start + 61]!r}, not the evidence; "
+         f"the evidence occurs at {start}..{end}")]
+
+
 def test_sha256_of_another_content_is_reported_and_the_article_not_read(t):
     set_cell(t, "sources", 0, "sha256", "0" * 64)
     texts, found = archived_texts(t)
@@ -296,6 +394,42 @@ def test_a_second_primary_mention_is_reported_and_none_is_too(t):
     for i in prim:
         set_cell(t, "event_mentions", i, "is_primary", False)
     assert where(event_mentions(t)) == [("primary-mention", "events", events_line, "event_id")]
+
+
+def test_an_event_without_any_mention_is_reported_with_no_source_and_no_primary_mention(t):
+    """(an event no mention names: event-mentions, and its num_sources and primary mentions counted as 0,
+    not as a missing or other number)"""
+    e = t.frames["events"]
+    assert "evt-9999" not in set(e["event_id"]) and int(e["num_sources"].iat[0]) > 0
+    set_cell(t, "events", 0, "event_id", "evt-9999")
+    found = list(event_mentions(t))
+    first = line(t, "events", 0)
+    assert where(found) == [("event-mentions", "events", first, "event_id"), ("num-sources", "events", first, "num_sources"),
+                            ("primary-mention", "events", first, "event_id")]
+    assert sorted(x.message for x in found) == [
+        "event has 0 primary mentions; exactly one expected", "event has no row in event_mentions",
+        f"num_sources is {e['num_sources'].iat[0]} but event_mentions has 0 distinct source(s)"]
+
+
+@pytest.mark.parametrize("table", ["events", "event_mentions"])
+@pytest.mark.parametrize("column", ["source_id", "evidence_start", "evidence_end"])
+def test_event_provenance_missing_on_one_side_of_its_primary_mention_alone_is_reported(t, table, column):
+    """(a cell empty on the event and filled on its primary mention, or the other way round, differs;
+    only both empty agree)"""
+    eid = t.frames["events"]["event_id"].iat[0]
+    m = t.frames["event_mentions"]
+    i = 0 if table == "events" else next(k for k in range(len(m)) if m["event_id"].iat[k] == eid and m["is_primary"].iat[k])
+    set_cell(t, table, i, column, None)
+    assert where(event_mentions(t)) == [("primary-mention", "events", line(t, "events", 0), "evidence")]
+
+
+@pytest.mark.parametrize("table", ["events", "event_mentions"])
+def test_the_event_mention_rules_skip_when_either_table_is_missing(t, table):
+    """(a missing table is the reader's finding; the rules that need both tables yield nothing instead
+    of raising on the one that is there)"""
+    del t.frames[table]
+    assert list(event_mentions(t)) == []
+    assert chrono.event_after_sources(t) == [] and chrono.mention_status_dates(t) == []
 
 
 # --- chronology: each bound of each interval alone ---------------------------------------------------------
@@ -524,3 +658,24 @@ def test_an_empty_is_primary_cell_does_not_count_as_a_primary_mention(t):
     i = row(t, "event_mentions", lambda r: r["is_primary"] is False or r["is_primary"] == False)  # noqa: E712
     set_cell(t, "event_mentions", i, "is_primary", pd.NA)
     assert list(event_mentions(t)) == [] and m["is_primary"].isna().sum() == 1
+
+
+def test_a_missing_events_table_does_not_stop_the_basis_check_of_quotes_and_agreements(t):
+    """(basis-undated-source goes through events, quotes, agreements: a table that is not there is
+    skipped, the next ones still checked)"""
+    i = row(t, "quotes", lambda r: pd.notna(r["spoken_date"]))
+    set_cell(t, "quotes", i, "source_id", _undated_source(t))
+    set_cell(t, "quotes", i, "spoken_date_basis", "weekday_resolved")
+    del t.frames["events"]
+    assert where(chrono.basis_of_undated_sources(t)) == [("basis-undated-source", "quotes", line(t, "quotes", i),
+                                                          "spoken_date_basis")]
+
+
+def test_events_without_a_date_note_column_are_checked_with_no_anchor_exception(t):
+    """(a frame without date_note, as a reader that leaves the free text out gives it: no event can name
+    an anchor, so the relative date in an undated article is reported, and nothing raises)"""
+    anchor = _anchor(t, "explicit")
+    i = _relative_event_in_undated_article(t, f"'the day after' {anchor}, the parade")
+    del t.frames["events"]["date_note"]
+    assert where([x for x in chrono.basis_of_undated_sources(t) if x.table == "events"]) == [
+        ("basis-undated-source", "events", line(t, "events", i), "date_basis")]
