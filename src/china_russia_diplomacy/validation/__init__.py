@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .report import Finding, Report, ValidationError
 
-__all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tables", "read_checked_tables"]
+__all__ = ["Finding", "Report", "ValidationError", "validate_package", "read_tables"]
 
 
 def read_tables(package_dir: Path, meta):
@@ -26,24 +26,6 @@ def read_tables(package_dir: Path, meta):
         findings += found
         if table is not None:
             tables[spec.name], lines[spec.name] = table, table_lines
-    return tables, lines, findings
-
-
-def read_checked_tables(package_dir: Path, meta):
-    """:func:`read_tables` plus each table's pandera schema (no cross-table rules).
-
-    A cell that types but breaks its schema (an empty required cell, a value outside an enum) cannot be
-    stored in the Parquet twin (non-nullable columns, enum dictionaries), so it must be refused with a
-    finding instead of crashing later with an Arrow error.
-    """
-    from .date_range import guard_dates
-    from .pandera_layer import validate_table
-
-    tables, lines, findings = read_tables(package_dir, meta)
-    in_range, found = guard_dates(tables, lines)
-    findings += found
-    for name, table in in_range.items():
-        findings += validate_table(meta.table(name), table, lines[name])[0]
     return tables, lines, findings
 
 

@@ -9,6 +9,7 @@ one, those of every rule run on every table held whole, the way validation worke
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 
 import pytest
@@ -129,3 +130,112 @@ def test_a_cross_rule_asking_for_a_released_column_raises_instead_of_finding_not
     with pytest.raises(KeyError, match="CROSS_READS"):
         frame(t, "event_mentions", "event_id", "evidence")
     assert frame(t, "event_mentions", "event_id") is None  # not loaded at all: the rule has nothing to check
+
+
+def _whole_tables(pkg, meta):
+    """Every table read, guarded and typed at once: the Tables every rule sees in ``run_rules``."""
+    from china_russia_diplomacy.validation import read_tables
+    from china_russia_diplomacy.validation.date_range import guard_dates
+    from china_russia_diplomacy.validation.pandera_layer import validate_table
+    from china_russia_diplomacy.validation.rules import Tables
+
+    tables, lines, _ = read_tables(pkg, meta)
+    guarded, _ = guard_dates(tables, lines)
+    frames = {name: validate_table(meta.table(name), table, lines[name])[1] for name, table in guarded.items()}
+    return Tables(meta, frames, lines, pkg, arrow=guarded), guarded
+
+
+def test_each_table_rule_reports_only_on_the_tables_it_declares(pkg):
+    """A table rule runs only in the turns of the tables TABLE_RULES names for it: a finding of it about
+    another table would be lost one table at a time. On whole tables of a broken package, every finding
+    of every rule is about a table it declares (or the package)."""
+    from china_russia_diplomacy.validation import rules
+
+    break_many(pkg)
+    par = CsvTable.open(pkg, "participants")
+    par.set(par.filled("country"), "country", "XXA")  # country-code, on participants...
+    par.save()
+    ev = CsvTable.open(pkg, "events")
+    ev.set(ev.filled("location_country"), "location_country", "XXA")  # ... and on events: one rule, two tables
+    ev.save()
+    q = CsvTable.open(pkg, "quotes")
+    v = q.filled("speaker_id")
+    q.set(v, "via_id", q.get(v, "speaker_id"))  # via-is-speaker
+    q.save()
+    agr = CsvTable.open(pkg, "agreements")
+    a = agr.filled("parties")
+    agr.set(a, "parties", agr.get(a, "parties") + ";" + agr.get(a, "parties").split(";")[0])  # duplicate-party
+    agr.save()
+    meta = load_metadata(pkg)
+    t, _ = _whole_tables(pkg, meta)
+    names = set(meta.table_names)
+    reached = set()
+    for rule, about in rules.TABLE_RULES.items():
+        if about == rules.EACH:
+            continue
+        tables = {x.table for x in rule(t)} & names
+        reached |= {(rule.__name__, table) for table in tables}
+        assert tables <= set(about), (rule.__name__, sorted(tables - set(about)))
+    assert {("country_codes", "participants"), ("country_codes", "events"), ("quote_relays", "quotes"),
+            ("agreement_parties", "agreements")} <= reached, sorted(reached)
+
+
+def test_each_cross_rule_given_only_its_declared_columns_finds_what_it_finds_on_whole_tables(pkg):
+    """``run_cross_rules`` hands each cross rule only the columns ``cross_columns`` names (fetched for it,
+    the rest marked released): an undeclared column it reads would raise, or a ``column in frame`` test
+    would silently take the other branch. Each rule, run both ways on a broken package, finds the same."""
+    from china_russia_diplomacy.validation import rules
+    from china_russia_diplomacy.validation.pandera_layer import validation_frame
+
+    break_many(pkg)
+    meta = load_metadata(pkg)
+    t, guarded = _whole_tables(pkg, meta)
+    whole = {n: t.frames[n] for n in rules.KEPT_WHOLE if n in t.frames}
+    fetched = []
+
+    def fetch(name, columns):
+        fetched.append((name, columns))
+        gone = rules.released_columns(name, guarded[name].column_names)
+        assert not gone & set(columns), (name, sorted(gone & set(columns)))  # the spill would not hold them
+        return validation_frame(guarded[name].select([c for c in guarded[name].column_names if c in columns]))
+
+    for rule in rules.CROSS_RULES:
+        one = rules.CROSS_RULES
+        try:
+            rules.CROSS_RULES = (rule,)
+            on_whole = rules.run_cross_rules(t)
+            by_columns = rules.run_cross_rules(rules.Tables(meta, dict(whole), t.lines, pkg, arrow={n: guarded[n] for n in whole}),
+                                               fetch=fetch)
+        finally:
+            rules.CROSS_RULES = one
+        assert Counter(by_columns) == Counter(on_whole), rule.__name__
+    assert {name for name, _ in fetched} == set(meta.table_names) - set(rules.KEPT_WHOLE)
+
+
+def test_rules_run_once_per_declared_table_and_package_checks_once(pkg, monkeypatch):
+    """``run_table_rules`` ran every table rule in each of the eight tables' turns and kept the findings
+    about that table (and a package-level finding eight times, de-duplicated after). Now a declared rule
+    runs in its tables' turns only, an EACH rule once per table, and the retired IDs once: an invalid
+    schemas/retired_ids.json gives one package finding without any de-duplication."""
+    from china_russia_diplomacy.validation import rules
+
+    (pkg / "schemas" / "retired_ids.json").write_text("[1, 2", encoding="utf-8")
+    meta = load_metadata(pkg)
+    calls: Counter = Counter()
+
+    def counted(rule):
+        @functools.wraps(rule)
+        def run(t, *args):
+            calls[rule.__name__] += 1
+            return rule(t, *args)
+        return run
+
+    monkeypatch.setattr(rules, "TABLE_RULES", {counted(rule): about for rule, about in rules.TABLE_RULES.items()})
+    monkeypatch.setattr(rules, "CROSS_RULES", tuple(counted(rule) for rule in rules.CROSS_RULES))
+    _, _, findings = check_by_table(pkg, meta)
+    n = len(meta.tables)
+    for rule, about in rules.TABLE_RULES.items():
+        name = rule.__name__
+        assert calls[name] == (n if about == rules.EACH else len(about)), (name, calls[name])
+    assert calls["retired_ids"] == 1 and calls["foreign_keys"] == 1
+    assert [x.rule for x in findings if x.table == "package"] == ["retired-ids"]
