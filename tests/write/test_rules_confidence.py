@@ -215,6 +215,24 @@ def test_an_event_without_a_date_basis_or_unknown_is_not_taken_as_timeless(t, co
     assert _explicit(t) == [("tie-explicit", "event_mentions", line(t, "event_mentions", 1), "tie")]
 
 
+@pytest.mark.parametrize("table, i", [("event_mentions", 1), ("event_participants", 0)])
+def test_an_explicit_row_without_span_states_states_nothing_and_is_reported(t, table, i):
+    """(an empty span_states is pandera's finding too; for tie-explicit it states no element, not every one)"""
+    assert t.frames[table]["tie"].iat[i] == "explicit"
+    set_cell(t, table, i, "span_states", None)
+    assert _explicit(t) == [("tie-explicit", table, line(t, table, i), "tie")]
+
+
+def test_without_the_events_table_actor_and_action_alone_do_not_identify_a_mention(t):
+    """(no event to show it is undated and placeless: men-0123's actor+action no longer suffices; the other
+    rows that relied on it fail too)"""
+    i = mention_row(t, "men-0123")
+    assert _explicit(t) == []
+    del t.frames["events"]
+    assert [x for x in _explicit(t) if x[1:3] == ("event_mentions", line(t, "event_mentions", i))] == [
+        ("tie-explicit", "event_mentions", line(t, "event_mentions", i), "tie")]
+
+
 def test_a_row_without_a_tie_is_not_held_to_the_explicit_test(t):
     set_cell(t, "event_mentions", 1, "span_states", "actor")
     set_cell(t, "event_mentions", 1, "tie", None)
