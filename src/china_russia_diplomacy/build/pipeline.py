@@ -180,11 +180,10 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
     "Changed" is decided from the size and hash recorded while the output was written against the file
     in place (read in blocks), so neither is ever held in memory whole."""
     changed = []
-    same = _unchanged(package_dir, outputs)
     with AllOrNothing(staging / ".backup") as swap:
         for rel in sorted(outputs):
             target = package_dir / rel
-            if rel in same:
+            if outputs.same_as(rel, target):
                 continue
             swap.replace(staging / rel, target)
             changed.append(rel)
@@ -193,21 +192,6 @@ def _install(package_dir: Path, staging: Path, outputs: Outputs) -> list[str]:
             changed.append(rel)
     _remove_empty_dirs(package_dir, outputs)
     return changed
-
-
-COMPARE_THREADS = 4  # reading and hashing release the GIL: the files in place are compared on every core
-
-
-def _unchanged(package_dir: Path, outputs: Outputs) -> set[str]:
-    """The outputs whose file in place already has their bytes. Comparing means reading and hashing every
-    file in place (a gigabyte at a million rows, most of install's time), so the files are compared by a
-    few threads at once; nothing is replaced until every comparison is done."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    names = sorted(outputs)
-    with ThreadPoolExecutor(COMPARE_THREADS) as pool:
-        verdicts = list(pool.map(lambda rel: outputs.same_as(rel, package_dir / rel), names))
-    return {rel for rel, same in zip(names, verdicts) if same}
 
 
 # Folders whose every file is build's output: a file there that this build did not generate is left from an
