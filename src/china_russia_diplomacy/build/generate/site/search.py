@@ -68,7 +68,8 @@ def _short_terms(part: str) -> tuple[str, ...]:
 def _terms_of(part: str) -> Iterable[str]:
     """:func:`terms`, remembered for short parts: a block cuts each distinct part once, but the same short
     cells (a status, a source ID, a date, a name) come back in every block, a hundred blocks at a million
-    rows. The cache is bounded (16,384 parts of at most :data:`SHORT_PART` characters, a few MB)."""
+    rows. The cache is bounded (16,384 parts of at most :data:`SHORT_PART` characters and their terms: about
+    20 MB at the very most, in the index's own process)."""
     return _short_terms(part) if len(part) <= SHORT_PART else terms(part)
 
 
