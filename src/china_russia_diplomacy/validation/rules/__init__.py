@@ -32,7 +32,7 @@ from .dates import _edtf_bounds, _edtf_fast, edtf_bounds_by_parser, event_dates
 from .entities import (about_descendants, agreement_parties, count_plausible, discrepancy_claims, duplicate_events,
                        duplicate_participants, quote_relays, role_conflicts, status_of_latest_source)
 from .hygiene import cell_hygiene
-from .keys import foreign_keys, parent_cycles, retired_ids
+from .keys import _as_list, foreign_keys, parent_cycles, retired_ids
 from .provenance import archived_texts, event_mentions, evidence
 from .rows import row_rules
 
@@ -105,11 +105,9 @@ def cross_columns(rule, meta) -> dict[str, tuple[str, ...]]:
         reads: dict[str, list[str]] = {}
         for spec in meta.tables:
             for fk in spec.foreign_keys:
-                fields = fk["fields"] if isinstance(fk["fields"], list) else [fk["fields"]]
-                ref = fk["reference"]
-                ref_fields = ref["fields"] if isinstance(ref["fields"], list) else [ref["fields"]]
-                reads.setdefault(spec.name, []).extend(fields)
-                reads.setdefault(ref.get("resource") or spec.name, []).extend(ref_fields)
+                ref = fk["reference"]  # the fields as foreign_keys itself reads them
+                reads.setdefault(spec.name, []).extend(_as_list(fk["fields"]))
+                reads.setdefault(ref.get("resource") or spec.name, []).extend(_as_list(ref["fields"]))
         reads.setdefault("agreements", []).append("parties")  # the parties, and the discrepancies' records:
         reads.setdefault("discrepancies", []).extend(["record_table", "record_id"])
         for spec in meta.tables:  # a record_table may name any table with a one-column key
