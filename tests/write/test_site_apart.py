@@ -97,7 +97,7 @@ def test_a_failure_of_the_index_process_fails_the_build_and_leaves_no_staging(pa
 
 
 def test_a_failure_of_the_pages_stops_the_index_process(package_copy, monkeypatch):
-    from china_russia_diplomacy.build.generate import site
+    from china_russia_diplomacy.build.generate.site import blocks
 
     started: list[apart.Apart] = []
     real = apart.Apart
@@ -110,7 +110,7 @@ def test_a_failure_of_the_pages_stops_the_index_process(package_copy, monkeypatc
         raise CRDError("a page broke")
 
     monkeypatch.setattr(apart, "Apart", recorded)
-    monkeypatch.setattr(site, "_badges", broken_badges)
+    monkeypatch.setattr(blocks, "badges", broken_badges)
     with pytest.raises(CRDError, match="a page broke"):
         build(package_copy)
     assert started and started[0].pid is None, "the index process was left running"

@@ -35,7 +35,6 @@ rows (``scripts/benchmark.py``). Everything is sorted and free of clocks: two bu
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -43,13 +42,12 @@ from typing import Any, Iterator, Sequence
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
 from . import apart, changes, download, evidence, search, text
+from .blocks import Pieces, anchor as _anchor, badges as _badges, span_url as _span_url
 
-from markupsafe import Markup, escape
 
 ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
 SITE = "site"
 RECORD_TABLES = ("events", "quotes", "participants", "agreements", "discrepancies")
-INFERRED_BASIS_COLUMNS = ("date_basis", "spoken_date_basis", "signed_date_basis", "published_date_basis")
 LICENSE_FILE = "LICENSE-DATA"
 
 
@@ -170,13 +168,6 @@ def _row_id(spec, row: dict[str, Any]) -> str:
     return "/".join(_plain(row.get(k)) for k in spec.primary_key)
 
 
-_NOT_ANCHOR = re.compile(r"[^\w-]")  # \w: what str.isalnum() accepts, and "_"
-
-
-def _anchor(text: str) -> str:
-    return "r-" + _NOT_ANCHOR.sub("-", text)
-
-
 class Records:
     """Where each record lives: its page (``events/page-3.html``) and anchor, from each record's position
     in its table (``{row ID: position}``, the one index held per record table)."""
@@ -219,10 +210,15 @@ class Records:
         page = self.page(table, self.row_id(table, row))
         return f"{prefix}{page}#{_anchor(self.row_id(table, row))}" if page else ""
 
-    def row_id(self, table: str, row: dict[str, Any]) -> str:
+    def key(self, table: str) -> tuple[str, ...]:
+        """The table's primary key (looked up once)."""
         key = self._keys.get(table)
         if key is None:
             key = self._keys[table] = tuple(self.meta.table(table).primary_key)
+        return key
+
+    def row_id(self, table: str, row: dict[str, Any]) -> str:
+        key = self._keys.get(table) or self.key(table)
         if len(key) == 1:
             value = row.get(key[0])
             return value if type(value) is str else _plain(value)
@@ -236,79 +232,6 @@ class Records:
         except (KeyError, LookupError):
             return ""
         return self.url(table, dict(zip(pk, str(key).split("|"))), from_depth)
-
-
-def _span_url(source_id: str, start: Any, end: Any, from_depth: int = 1) -> str:
-    return f"{'../' * from_depth}articles/{source_id}.html#span-{start}-{end}"
-
-
-def _badges(row: dict[str, Any]) -> list[str]:
-    """Inferred values and lowered confidence, said in words (not colour alone)."""
-    out = []
-    for col in INFERRED_BASIS_COLUMNS:
-        basis = row.get(col)
-        if basis and basis not in ("explicit", "date_line", "undated"):
-            label = col.removesuffix("_basis").replace("_", " ")  # "date", "spoken date", ...
-            out.append(f"{label} inferred" + ("" if basis == "inferred" else f" ({basis})"))
-    if row.get("confidence") and row["confidence"] != "high":
-        out.append(f"confidence: {row['confidence']}")
-    if row.get("translation_basis") == "inferred_from_speaker":
-        out.append("language inferred from the speaker")
-    return out
-
-
-class Pieces:
-    """The parts of the records pages repeated for every row (its flags, its evidence line, an event's
-    mentions and participations), made in Python and escaped with Markupsafe, once per row: as Jinja
-    macros and calls per cell they were most of the time of the records pages (a macro call costs what
-    rendering its few tags does many times over). The same bytes the templates gave
-    (``tests/write/test_site*.py`` and the committed site check it)."""
-
-    def __init__(self, names: dict[str, str], labels: dict[str, str], row_id):
-        self.names, self.labels, self.row_id = names, labels, row_id
-
-    @staticmethod
-    def flags(items: list[str]) -> Markup:
-        """Each inferred value or lowered confidence, in words, after a space."""
-        return Markup("".join(f' <span class="flag">({escape(b)})</span>' for b in items))
-
-    def provenance(self, row: dict[str, Any]) -> Markup:
-        """The line under a record: the article and its words that are the row's evidence."""
-        source = row["source_id"]
-        url = escape(_span_url(source, row["evidence_start"], row["evidence_end"]))
-        return Markup(f'<p class="prov">Evidence in <a href="{url}" title="{escape(self.labels[source])}">'
-                      f'{escape(source)}</a>:\n<a href="{url}"><q>{escape(row["evidence"])}</q></a>'
-                      f'{self.flags(_badges(row))}</p>\n')
-
-    def participations(self, parts: list[dict[str, Any]], event_id: str) -> Markup:
-        """An event's participants, each with its role and the link to its evidence, ``; `` between."""
-        if not parts:
-            return Markup("none recorded")
-        out = []
-        for p in parts:
-            pid = p["participant_id"]
-            name = escape(self.names.get(pid, pid))
-            role = escape(p["role"])
-            url = escape(_span_url(p["source_id"], p["evidence_start"], p["evidence_end"]))
-            rid = self.row_id("event_participants", p)
-            out.append(f'<span id="{escape(_anchor(rid))}"><a href="../participants/{escape(pid)}.html">{name}</a> '
-                       f'({role}, <a href="{url}" aria-label="evidence of {name} as {role} in {escape(event_id)}">'
-                       f'evidence</a>{self.flags(_badges(p))})</span>')
-        return Markup("; ".join(out))
-
-    def mentions(self, rows: list[dict[str, Any]]) -> Markup:
-        """An event's mentions, a line each."""
-        return Markup("".join(self.mention(m) for m in rows))
-
-    def mention(self, m: dict[str, Any]) -> str:
-        """One mention of an event, a line of its list."""
-        url = escape(_span_url(m["source_id"], m["evidence_start"], m["evidence_end"]))
-        mid = m["mention_id"]
-        status = f" (reports it {escape(m['reported_status'])})" if m["reported_status"] else ""
-        primary = ", primary" if m["is_primary"] else ""
-        return (f'<li id="{escape(_anchor(self.row_id("event_mentions", m)))}">{escape(mid)} in <a href="{url}">'
-                f'{escape(m["source_id"])}: <q>{escape(m["evidence"])}</q></a>{status}{primary}'
-                f'{self.flags(_badges(m))}</li>\n')
 
 
 def _license_notice(package_dir: Path) -> str:
@@ -420,6 +343,12 @@ def article_label(source: dict[str, Any], text: str) -> str:
 class Summaries:
     """What one row records, in a line: an event's title, a participant's role in an event, a quote."""
 
+    # the columns each table's summary reads (the search index converts only these, and the key, to rows)
+    COLUMNS = {"events": ("title",), "event_mentions": ("event_id", "reported_status"),
+               "event_participants": ("participant_id", "role", "event_id"),
+               "participants": ("participant_id", "name", "title"), "quotes": ("speaker_id", "text"),
+               "agreements": ("title",), "discrepancies": ("record_id", "attribute", "value", "other_value")}
+
     def __init__(self, records: Records, names: dict[str, str]):
         self.names = names
         self.positions = records.position.get("events", {})
@@ -454,10 +383,45 @@ class Summaries:
         return ""
 
 
-def _index_parts(row: dict[str, Any], summary: str) -> list[str]:
-    """What the search indexes of a row: its summary and every cell, as the parts of one text (see
-    :func:`.search.files`)."""
-    return [summary, *(v if type(v) is str else _plain(v) for v in row.values() if v is not None)]
+INDEX_BATCH_ROWS = 10_000  # rows of a table made into search documents at a time
+
+
+def _coded_column(column) -> tuple[list[str], Any]:
+    """A column's cells as the search index reads them (:func:`_plain` text, nulls left out), coded as
+    ``(distinct texts, each row's index into them or -1)`` by Arrow's dictionary encoding: the distinct
+    values alone are converted to Python."""
+    import numpy as np
+    import pyarrow as pa
+
+    array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    try:
+        encoded = array if pa.types.is_dictionary(array.type) else array.dictionary_encode()
+    except pa.ArrowException:  # a type Arrow cannot encode: coded from its Python values
+        return search.coded((None if v is None else v if type(v) is str else _plain(v) for v in array.to_pylist()),
+                            len(array))
+    texts = [v if type(v) is str else _plain(v) for v in encoded.dictionary.to_pylist()]
+    return texts, encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def _index_batch(table: str, rows, records: Records, summary: "Summaries") -> search.Batch:
+    """Rows of a table as search documents: each row's ID, its summary as label, its link, and as its parts
+    the summary and every cell. Only the columns the ID, summary and link need are converted to Python
+    rows; the cells are coded by column (:func:`_coded_column`)."""
+    import numpy as np
+
+    names = rows.column_names
+    wanted = {*records.key(table), *Summaries.COLUMNS.get(table, ()),
+              *(("event_id",) if table in records.inside else ()), *(("participant_id",) if table == "participants" else ())}
+    columns = [c for c in names if c in wanted]
+    values = [rows.column(c).to_pylist() for c in columns]
+    few = [dict(zip(columns, cells)) for cells in zip(*values)] if columns else [{} for _ in range(rows.num_rows)]
+    lines = [summary(table, r) for r in few]
+    if table == "participants":
+        urls = [f"participants/{r['participant_id']}.html" for r in few]
+    else:
+        urls = [records.url(table, r, 0) for r in few]
+    parts = [(lines, np.arange(rows.num_rows, dtype=np.int64)), *(_coded_column(rows.column(c)) for c in names)]
+    return search.Batch(table, [records.row_id(table, r) for r in few], lines, urls, parts)
 
 
 def _actors(tables: dict[str, Any]) -> dict[str, Groups]:
@@ -534,8 +498,9 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
                            "event_participants") if t in tables]
     n_documents = len(sources) + sum(tables[t].num_rows for t in indexed)
 
-    def documents(start: int = 0, stop: int | None = None) -> Iterator[tuple[str, str, str, str, Sequence[str]]]:
-        """Documents ``start`` to ``stop`` (all by default), each table's rows sliced from where they begin."""
+    def documents(start: int = 0, stop: int | None = None) -> Iterator[search.Batch | tuple]:
+        """Documents ``start`` to ``stop`` (all by default): the articles one by one, then each table's rows
+        as batches (:func:`_index_batch`) sliced from where they begin."""
         stop = n_documents if stop is None else stop
         for n, sid in enumerate(sorted(sources)):
             if start <= n < stop:
@@ -544,11 +509,8 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
         for table in indexed:
             rows = tables[table].num_rows
             lo, hi = max(0, start - first), min(rows, stop - first)
-            for chunk in _slices(tables[table].slice(lo, hi - lo)) if lo < hi else ():
-                for r in chunk:
-                    line = summary(table, r)
-                    url = f"participants/{r['participant_id']}.html" if table == "participants" else records.url(table, r, 0)
-                    yield table, records.row_id(table, r), line, url, _index_parts(r, line)
+            for at in range(lo, hi, INDEX_BATCH_ROWS):
+                yield _index_batch(table, tables[table].slice(at, min(INDEX_BATCH_ROWS, hi - at)), records, summary)
             first += rows
 
     def index_part(start: int, stop: int | None):
@@ -625,7 +587,7 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
 
         helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
                    "records": records, "row_id": records.row_id, "labels": labels, "summary": summary,
-                   "pieces": Pieces(names, labels, records.row_id)}
+                   "pieces": Pieces(names, labels, records.row_id, records, summary)}
         for table in RECORD_TABLES:
             if table not in tables:
                 continue

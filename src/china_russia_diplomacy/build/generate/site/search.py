@@ -27,7 +27,8 @@ import json
 import re
 import unicodedata
 from collections import defaultdict
-from typing import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Sequence
 
 DOCS_BLOCK = 1000  # documents per docs file (a label is at most LABEL_CHARS): about 0.2 MB at most
 POSTINGS_BLOCK = 10_000  # documents per postings block: its largest postings file (IDs: ``me``) about 0.25 MB
@@ -94,16 +95,108 @@ def split_point(documents: int) -> int:
     return half if 0 < half < documents else 0
 
 
-def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]], start: int = 0,
-          last: bool = True) -> Iterator[tuple[str, bytes]]:
-    """``(path under site/, bytes)`` of the index of ``documents``: ``(table, id, label, url, text)``, with
-    ``url`` relative to the site root and ``text`` a string or its parts (the cells of a row: a document's
-    terms are those of its parts together, as no term crosses the space that would join them). Documents
-    are consumed as they come, one block held at a time.
+@dataclass
+class Batch:
+    """Documents of one table in a row, as columns: each document's ID, one-line label and link, and its
+    parts (the cells of its row, its label among them), each part column as its distinct texts and every
+    document's index into them (``-1``: the document has no such part). See :func:`coded`."""
 
-    Why by part: most cells repeat (a status, a source ID, the evidence a replicated row shares), so a
-    block records which documents hold each distinct part and cuts each part into terms once, when the
-    block is written, instead of cutting every cell of every row and appending every term of it.
+    table: str
+    ids: Sequence[str]
+    labels: Sequence[str]
+    urls: Sequence[str]
+    parts: Sequence[tuple[Sequence[str], Any]]  # (distinct texts, numpy int64 codes)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def coded(values: Iterable[str | None], count: int) -> tuple[list[str], Any]:
+    """A column of ``count`` texts as ``(distinct texts, codes)``, ``None`` as code ``-1``."""
+    import numpy as np
+
+    index: dict[str, int] = {}
+    codes = np.fromiter((-1 if v is None else index.setdefault(v, len(index)) for v in values), np.int64, count)
+    return list(index), codes
+
+
+def _batches(documents: Iterable) -> Iterator[Batch]:
+    """``documents`` as batches: a :class:`Batch` as it is, and a run of documents given one by one
+    (``(table, id, label, url, text or its parts)``) as batches of one table and at most
+    :data:`DOCS_BLOCK` documents, part ``j`` of each document in column ``j``."""
+    run: list[tuple] = []
+
+    def batch() -> Batch:
+        texts = [(d[4],) if isinstance(d[4], str) else tuple(d[4]) for d in run]
+        width = max(map(len, texts), default=0)
+        parts = [coded((t[j] if j < len(t) else None for t in texts), len(texts)) for j in range(width)]
+        return Batch(run[0][0], [d[1] for d in run], [d[2] for d in run], [d[3] for d in run], parts)
+
+    for item in documents:
+        if isinstance(item, Batch):
+            if run:
+                yield batch()
+                run = []
+            yield item
+            continue
+        if run and (item[0] != run[0][0] or len(run) == DOCS_BLOCK):
+            yield batch()
+            run = []
+        run.append(item)
+    if run:
+        yield batch()
+
+
+class _Block:
+    """One postings block being gathered: its distinct parts (numbered as first seen) and, per column of
+    each batch, the codes ``part * POSTINGS_BLOCK + document`` of the parts its documents hold."""
+
+    def __init__(self):
+        self.index: dict[str, int] = {}
+        self.pairs: list[Any] = []
+
+    def add(self, parts: Sequence[tuple[Sequence[str], Any]], first: int, stop: int, local: int) -> None:
+        """Documents ``first`` to ``stop`` of a batch, numbered from ``local`` within the block."""
+        import numpy as np
+
+        numbers = np.arange(local, local + stop - first, dtype=np.int64)
+        for texts, codes in parts:
+            segment = codes[first:stop]
+            held = segment >= 0
+            if not held.any():
+                continue
+            used, inverse = np.unique(segment[held], return_inverse=True)
+            ids = np.fromiter((self.index.setdefault(texts[u], len(self.index)) for u in used.tolist()),
+                              np.int64, len(used))
+            self.pairs.append(ids[inverse] * POSTINGS_BLOCK + numbers[held])
+
+    def holders(self) -> Iterator[tuple[str, list[int]]]:
+        """Each distinct part and the documents holding it, ascending and each once."""
+        import numpy as np
+
+        if not self.pairs:
+            return
+        texts = list(self.index)
+        keys = np.sort(np.concatenate(self.pairs))  # a sort and a look back: faster than np.unique
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        parts, documents = keys // POSTINGS_BLOCK, (keys % POSTINGS_BLOCK).tolist()
+        cuts = (np.flatnonzero(np.diff(parts)) + 1).tolist()
+        starts, ends = [0, *cuts], [*cuts, len(documents)]
+        for part, lo, hi in zip(parts[starts].tolist(), starts, ends):
+            yield texts[part], documents[lo:hi]
+
+
+def files(documents: Iterable[Batch | tuple[str, str, str, str, str | Sequence[str]]], start: int = 0,
+          last: bool = True) -> Iterator[tuple[str, bytes]]:
+    """``(path under site/, bytes)`` of the index of ``documents``: :class:`Batch` es, or documents one by
+    one as ``(table, id, label, url, text)``, with ``url`` relative to the site root and ``text`` a string
+    or its parts (the cells of a row: a document's terms are those of its parts together, as no term
+    crosses the space that would join them). Documents are consumed as they come, one block held at a time.
+
+    Why by part, and by column: most cells repeat (a status, a source ID, the evidence a replicated row
+    shares), so a block records which documents hold each distinct part and cuts each part into terms
+    once, when the block is written, instead of cutting every cell of every row; and the documents of a
+    part are found with numpy over a batch's coded columns, not by a Python step per cell.
 
     A part of the index: ``documents`` numbered from ``start`` (where a postings block begins: see
     :func:`split_point`), and with ``last`` false a part that ends where a postings block ends, so that it
@@ -114,11 +207,11 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]], s
     total = start
     blocks = start // POSTINGS_BLOCK
     docs: list[list[str]] = []
-    holders: defaultdict[str, list[int]] = defaultdict(list)  # part -> documents of this block holding it
+    block = _Block()
 
     def flush_postings(number: int) -> Iterator[tuple[str, bytes]]:
         found: defaultdict[str, list[list[int]]] = defaultdict(list)  # term -> its parts' document lists
-        for part, held in holders.items():
+        for part, held in block.holders():
             for term in _terms_of(part):
                 found[term].append(held)
         by_key: dict[str, dict[str, list[int]]] = {}
@@ -130,26 +223,32 @@ def files(documents: Iterable[tuple[str, str, str, str, str | Sequence[str]]], s
         for key in sorted(by_key):
             yield f"search/p{number}/{key}.js", _js("crdSearchTerms", number, key, by_key[key])
 
-    for table, rid, label, url, text in documents:
-        local = total - blocks * POSTINGS_BLOCK
-        for part in ((text,) if isinstance(text, str) else set(text)):  # once a document: ascending, no repeats
-            holders[part].append(local)
-        docs.append([table, rid, label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…", url])
-        total += 1
-        if len(docs) == DOCS_BLOCK:
-            yield f"search/d{(total - 1) // DOCS_BLOCK}.js", _js("crdSearchDocs", (total - 1) // DOCS_BLOCK, docs)
-            docs = []
-        if total % POSTINGS_BLOCK == 0:
-            yield from flush_postings(blocks)
-            blocks += 1
-            holders = defaultdict(list)
+    for batch in _batches(documents):
+        done, n = 0, len(batch)
+        while done < n:
+            local = total - blocks * POSTINGS_BLOCK
+            stop = done + min(POSTINGS_BLOCK - local, n - done)  # up to the end of this postings block
+            for i in range(done, stop):
+                label = batch.labels[i]
+                docs.append([batch.table, batch.ids[i], label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…",
+                             batch.urls[i]])
+                total += 1
+                if len(docs) == DOCS_BLOCK:
+                    yield f"search/d{(total - 1) // DOCS_BLOCK}.js", _js("crdSearchDocs", (total - 1) // DOCS_BLOCK, docs)
+                    docs = []
+            block.add(batch.parts, done, stop, local)
+            done = stop
+            if total % POSTINGS_BLOCK == 0:
+                yield from flush_postings(blocks)
+                blocks += 1
+                block = _Block()
     if not last:
-        if docs or holders:
+        if docs or block.index:
             raise ValueError(f"a part of the index that is not the last ends inside a block (document {total})")
         return
     if docs:
         yield f"search/d{total // DOCS_BLOCK}.js", _js("crdSearchDocs", total // DOCS_BLOCK, docs)
-    if blocks == 0 or any(terms(part) for part in holders):  # a last block with terms
+    if blocks == 0 or any(terms(part) for part in block.index):  # a last block with terms
         yield from flush_postings(blocks)
         blocks += 1
     yield "search/manifest.js", ("window.CRD_SEARCH_MANIFEST = " + json.dumps(
