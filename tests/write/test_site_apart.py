@@ -115,3 +115,50 @@ def test_a_failure_of_the_pages_stops_the_index_process(package_copy, monkeypatc
         build(package_copy)
     assert started and started[0].pid is None, "the index process was left running"
     assert not list(package_copy.glob(".staging-*"))
+
+
+def _table_documents(n: int):
+    """A table with text, dates, integers, booleans and nulls, a value shared by two columns of one row and
+    by many rows: as one-by-one documents (every non-null cell as text) and as coded column batches."""
+    import datetime as dt
+
+    import numpy as np
+    import pyarrow as pa
+
+    from china_russia_diplomacy.build.generate import site
+
+    table = pa.table({
+        "id": [f"evt-{i:04d}" for i in range(n)],
+        "status": [["held", "planned", None][i % 3] for i in range(n)],
+        "when": [dt.date(2025, 5, 1 + i % 9) if i % 4 else None for i in range(n)],
+        "count": [i % 5 for i in range(n)],
+        "primary": [i % 2 == 0 for i in range(n)],
+        "other": [f"evt-{i:04d}" if i % 3 == 0 else "held" for i in range(n)],  # shares the row's ID or a status
+        "empty": ["" for _ in range(n)],
+    })
+    labels = [f"label {i} {'é' if i % 2 else ''}" for i in range(n)]
+    urls = [f"events/page-1.html#r-evt-{i:04d}" for i in range(n)]
+    rows = table.to_pylist()
+    one_by_one = [("events", r["id"], labels[i], urls[i], [labels[i], *(site._plain(v) for v in r.values() if v is not None)])
+                  for i, r in enumerate(rows)]
+    batches = []
+    for at in range(0, n, 7):  # batches that do not line up with the blocks
+        part = table.slice(at, 7)
+        lines = labels[at:at + 7]
+        coded = [(lines, np.arange(len(lines), dtype=np.int64)), *(site._coded_column(part.column(c)) for c in part.column_names)]
+        batches.append(search.Batch("events", part.column("id").to_pylist(), lines, urls[at:at + 7], coded))
+    return one_by_one, batches
+
+
+@pytest.mark.parametrize("n", [1, 10, 57, 200])
+def test_the_index_of_coded_column_batches_is_the_index_of_the_rows_one_by_one(monkeypatch, n):
+    """The site gives the index its rows as coded columns (``_coded_column``: Arrow's dictionary encoding,
+    nulls left out, dates and booleans as text); the index must be the one the same rows give cell by cell."""
+    monkeypatch.setattr(search, "POSTINGS_BLOCK", 10)
+    monkeypatch.setattr(search, "DOCS_BLOCK", 5)
+    one_by_one, batches = _table_documents(n)
+    whole = list(search.files(iter(one_by_one)))
+    assert list(search.files(iter(batches))) == whole
+    joined = dict(whole)
+    if n >= 10:
+        assert b'"2025-05-02":[1' in joined["search/p0/20.js"] and b'"true":[0,2' in joined["search/p0/tr.js"]
