@@ -1,5 +1,5 @@
-"""The site's search index made in a forked process (``build/generate/site/apart.py``): the same files
-as in process, and a failure on either side ends the build with the staging folder gone."""
+"""The site's search index and events pages made in forked processes (``build/generate/site/apart.py``):
+the same files as in process, and a failure on either side ends the build with the staging folder gone."""
 
 from __future__ import annotations
 
@@ -23,7 +23,8 @@ def _site(root) -> dict[str, str]:
 
 
 def test_the_index_made_apart_has_the_bytes_of_the_index_made_in_process(package_copy):
-    """Regression guard: build (index forked) and compute_outputs (index in process) write the same site."""
+    """Regression guard: build (index and events pages forked) and compute_outputs (all in process) write
+    the same site."""
     in_process, _ = compute_outputs(package_copy)
     build(package_copy)
     made = _site(package_copy)
@@ -47,7 +48,8 @@ def test_the_index_made_in_two_processes_has_the_bytes_of_the_index_made_in_proc
     monkeypatch.setattr(apart, "Apart", recorded)
     in_process, _ = compute_outputs(package_copy)
     build(package_copy)
-    assert len(started) == 2, "the index was not cut in two"
+    assert [job.what for job in started] == ["the site's search index"] * 2 + ["the site's events pages"], \
+        "the index was not cut in two, or the events pages were not made apart"
     made = _site(package_copy)
     expected = {rel: hashlib.sha256(data).hexdigest() for rel, data in in_process.items() if rel.startswith("site/")}
     assert made == expected
@@ -113,7 +115,51 @@ def test_a_failure_of_the_pages_stops_the_index_process(package_copy, monkeypatc
     monkeypatch.setattr(blocks, "badges", broken_badges)
     with pytest.raises(CRDError, match="a page broke"):
         build(package_copy)
-    assert started and started[0].pid is None, "the index process was left running"
+    assert started and all(job.pid is None for job in started), "a process made apart was left running"
+    assert not list(package_copy.glob(".staging-*"))
+
+
+def test_a_failure_in_the_events_pages_process_fails_the_build_and_leaves_no_staging(package_copy, monkeypatch):
+    """The events pages are made in their own process (only events blocks use ``Pieces.events``): its
+    exception is raised in the build, the other processes are stopped, site/ is left as it was."""
+    from china_russia_diplomacy.build.generate.site import blocks
+
+    started: list[apart.Apart] = []
+    real = apart.Apart
+
+    def recorded(*args, **kwargs):
+        started.append(real(*args, **kwargs))
+        return started[-1]
+
+    def broken(self, *args):
+        raise CRDError("an event block broke")
+
+    monkeypatch.setattr(apart, "Apart", recorded)
+    monkeypatch.setattr(blocks.Pieces, "events", broken)
+    before = _site(package_copy)
+    with pytest.raises(CRDError, match="an event block broke"):
+        build(package_copy)
+    assert "the site's events pages" in [job.what for job in started]
+    assert all(job.pid is None for job in started), "a process made apart was left running"
+    assert _site(package_copy) == before, "a failed build changed site/"
+    assert not list(package_copy.glob(".staging-*"))
+
+
+def test_a_process_that_dies_without_a_word_is_named_in_the_error(package_copy, monkeypatch):
+    """A child killed or exiting with no report (no exception to carry) fails the build with a CRDError
+    that says which part of the site it was making."""
+    from china_russia_diplomacy.build.generate.site import blocks
+
+    parent = os.getpid()
+
+    def dies(self, *args):
+        if os.getpid() == parent:
+            raise AssertionError("the events pages were made in the build's own process, not apart")
+        os._exit(3)
+
+    monkeypatch.setattr(blocks.Pieces, "events", dies)
+    with pytest.raises(CRDError, match=r"the site's events pages failed in its process \(exit status"):
+        build(package_copy)
     assert not list(package_copy.glob(".staging-*"))
 
 

@@ -22,10 +22,11 @@ citation record. Pages:
   link (see :mod:`.download`), so nothing leaves ``site/``.
 
 Every file goes through one call, ``ctx.write(path, data)``, and pages are rendered one at a time, so
-that the build can stream them to disk; the search index is made meanwhile in forked processes (two
-halves cut where a postings block begins, when there are at least two blocks), which write their files
-into the same staging folder (:mod:`.apart`). The parts of a records
-page repeated for every row are made in Python (:class:`Pieces`), not by Jinja macros called per cell. Nothing holds a table as Python objects: a page converts its own
+that the build can stream them to disk; the search index (two halves cut where a postings block begins,
+when there are at least two blocks) and the events pages are made meanwhile in forked processes, which
+write their files into the same staging folder (:mod:`.apart`). The blocks of a records page repeated
+for every row are made in Python (:mod:`.blocks`), not by Jinja per cell, and the index reads the rows by
+column (:func:`_index_batch`). Nothing holds a table as Python objects: a page converts its own
 rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
 a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
 the downloads are copied and zipped from disk a MiB at a time, so that memory stays bounded at a million
@@ -37,7 +38,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
@@ -461,16 +462,16 @@ def _retired(package_dir: Path) -> dict[str, dict[str, str]]:
 
 def generate(ctx) -> None:
     """Every file of ``site/``, each written into the build's staging folder (``ctx.write``) as soon as it is
-    made: no set of pages is held whole. The search index is made in a forked process meanwhile where
-    that is possible (:mod:`.apart`)."""
+    made: no set of pages is held whole. The search index and the events pages are made in forked
+    processes meanwhile where that is possible (:mod:`.apart`)."""
     for path, data in site_files(ctx, index_apart=apart.possible(ctx.outputs)):
         ctx.write(f"{SITE}/{path}", data)
 
 
 def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """``(path under site/, its bytes or its bytes in chunks)`` of every file, one at a time. With
-    ``index_apart`` the search index's files are written by a forked process into ``ctx.outputs``'s
-    staging folder and adopted there, in their place in the order of files, instead of yielded."""
+    ``index_apart`` the search index's files and the events pages are written by forked processes into
+    ``ctx.outputs``'s staging folder and adopted there once the other pages are made, instead of yielded."""
     from ..history import _current, _states
 
     env = _environment()
@@ -513,23 +514,55 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
                 yield _index_batch(table, tables[table].slice(at, min(INDEX_BATCH_ROWS, hi - at)), records, summary)
             first += rows
 
-    def index_part(start: int, stop: int | None):
-        last = stop is None
-        return lambda: ((f"{SITE}/{p}", d) for p, d in search.files(documents(start, stop), start, last))
+    def page(path: str, template: str, **context) -> tuple[str, bytes]:
+        depth = path.count("/")
+        html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
+                                                 released=date, page_path=path, nav_tables=nav_tables,
+                                                 md=text.inline, md_block=text.block, whole=whole, **context)
+        return path, html.encode("utf-8")
 
-    # made apart, in two processes when there is enough to cut (they share the cores with this one)
-    index: list[apart.Apart] = []
+    helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
+               "records": records, "row_id": records.row_id, "labels": labels, "summary": summary,
+               "pieces": Pieces(names, labels, records.row_id, records, summary)}
+
+    def records_pages(table: str) -> Iterator[tuple[str, bytes]]:
+        """The pages of one record table, :data:`ROWS_PER_PAGE` records a page; an event's mentions and
+        participations on its event's page, grouped by page (:class:`Groups`) when the events are made."""
+        inside = {t: Groups.of(tables[t], "event_id", tables["events"].column("event_id"), ROWS_PER_PAGE)
+                  for t in ("event_mentions", "event_participants") if t in tables and table == "events"}
+
+        def by_event(kind: str, number: int) -> dict[str, list[dict]]:
+            out: dict[str, list[dict]] = {}
+            if kind in inside:
+                for row in inside[kind].rows(number):
+                    out.setdefault(row["event_id"], []).append(row)
+            return out
+
+        pages = max(1, -(-tables[table].num_rows // ROWS_PER_PAGE))
+        for n in range(pages):
+            chunk = tables[table].slice(n * ROWS_PER_PAGE, ROWS_PER_PAGE).to_pylist()
+            in_events = table == "events"
+            yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
+                       rows=chunk, number=n + 1, pages=pages,
+                       mentions_of=by_event("event_mentions", n) if in_events else {},
+                       parts_of=by_event("event_participants", n) if in_events else {}, **helpers)
+
+    def in_site(files: Callable[[], Iterator[tuple[str, bytes]]]) -> Callable[[], Iterator[tuple[str, bytes]]]:
+        return lambda: ((f"{SITE}/{p}", d) for p, d in files())
+
+    # made apart, each in a forked process (they share the cores with this one): the search index, in two
+    # halves when there is enough to cut, and the events pages (the longest family of pages)
+    jobs: list[apart.Apart] = []
     cut = search.split_point(n_documents)
     parts = ([(0, cut), (cut, None)] if cut else [(0, None)]) if index_apart else []
+    made_apart = ("events",) if index_apart and "events" in tables else ()
     try:
         for start, stop in parts:
-            index.append(apart.Apart(ctx.outputs, index_part(start, stop)))
-        def page(path: str, template: str, **context) -> tuple[str, bytes]:
-            depth = path.count("/")
-            html = env.get_template(template).render(root="../" * depth, package=descriptor, version=meta.version,
-                                                     released=date, page_path=path, nav_tables=nav_tables,
-                                                     md=text.inline, md_block=text.block, whole=whole, **context)
-            return path, html.encode("utf-8")
+            jobs.append(apart.Apart(ctx.outputs, in_site(lambda start=start, stop=stop: search.files(
+                documents(start, stop), start, stop is None)), "the site's search index"))
+        for table in made_apart:
+            jobs.append(apart.Apart(ctx.outputs, in_site(lambda table=table: records_pages(table)),
+                                    f"the site's {table} pages"))
 
         # downloads first: the pages state their sizes and hashes
         downloads: dict[str, dict[str, Any]] = {}
@@ -573,33 +606,10 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
             yield page(f"articles/{source_id}.html", "article.html.j2", source=source, label=labels[source_id],
                        article=html, cut=cut, spans=ordered, notice=notice, plain=_plain)
 
-        # the records, paginated
-        # an event page's mentions and participations: grouped by the page of their event
-        inside = {t: Groups.of(tables[t], "event_id", tables["events"].column("event_id"), ROWS_PER_PAGE)
-                  for t in ("event_mentions", "event_participants") if t in tables and "events" in tables}
-
-        def by_event(table: str, number: int) -> dict[str, list[dict]]:
-            out: dict[str, list[dict]] = {}
-            if table in inside:
-                for row in inside[table].rows(number):
-                    out.setdefault(row["event_id"], []).append(row)
-            return out
-
-        helpers = {"plain": _plain, "badges": _badges, "span_url": _span_url, "anchor": _anchor, "names": names,
-                   "records": records, "row_id": records.row_id, "labels": labels, "summary": summary,
-                   "pieces": Pieces(names, labels, records.row_id, records, summary)}
+        # the records, paginated (the events pages may be made apart meanwhile)
         for table in RECORD_TABLES:
-            if table not in tables:
-                continue
-            pages = max(1, -(-tables[table].num_rows // ROWS_PER_PAGE))
-            for n in range(pages):
-                chunk = tables[table].slice(n * ROWS_PER_PAGE, ROWS_PER_PAGE).to_pylist()
-                in_events = table == "events"
-                yield page(f"{table}/page-{n + 1}.html", f"records_{table}.html.j2", table=table, spec=meta.table(table),
-                           rows=chunk, number=n + 1, pages=pages,
-                           mentions_of=by_event("event_mentions", n) if in_events else {},
-                           parts_of=by_event("event_participants", n) if in_events else {}, **helpers)
-        del inside
+            if table in tables and table not in made_apart:
+                yield from records_pages(table)
         if participant_rows:
             acts_of = _actors(tables)
             for i in sorted(range(len(participant_rows)), key=lambda i: participant_rows[i]["participant_id"]):
@@ -645,13 +655,13 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
         # search: a sharded index loaded as scripts, so that it works from file:// too
         if not index_apart:
             yield from search.files(documents())
-        while index:
-            index[0].adopt()
-            index.pop(0)
+        while jobs:
+            jobs[0].adopt()
+            jobs.pop(0)
         yield page("search.html", "search.html.j2")
         yield "style.css", _static("style.css")
         yield "site.js", _static("site.js")
         yield "favicon.svg", _static("favicon.svg")  # a bare host answers /favicon.ico with a 404 otherwise
     finally:
-        for part in index:  # the build failed while the index was being made
-            part.stop()
+        for job in jobs:  # the build failed while the index or pages were being made apart
+            job.stop()

@@ -1,21 +1,23 @@
-"""The site's search index made on the machine's second core, in a forked process, while this one
-renders the pages.
+"""Parts of the site made on the machine's other core, each in a forked process, while this one renders
+the other pages: the search index (in two halves) and the events pages.
 
-At a million rows the index (every cell of every row cut into terms, ~26,000 small files) is about half
-of the site's time and needs nothing the pages make, so build forks before the pages: the child writes
-the index's files straight into the same staging folder, hashing them as it writes (the same
+At a million rows the index (every cell of every row cut into terms, ~26,000 small files) and the events
+pages (each event with its mentions and participations) are most of the site's time and need nothing the
+other pages make, so build forks before the pages: a child writes its files straight into the same
+staging folder, hashing them as it writes (the same
 :class:`~china_russia_diplomacy.build.outputs.StagedOutputs` writer), and hands back only their sizes
-and digests through a pipe; the parent adopts them (:meth:`Outputs.adopt`) at the place the index had in
-the order of files. The bytes are those the index makes in one process: it is the same code on the same
-rows. Forking shares the parent's tables copy-on-write, so the child holds little of its own (one
-postings block); its peak is reported apart (a child process) by ``scripts/benchmark.py``.
+and digests through a pipe; the parent adopts them (:meth:`Outputs.adopt`) once its own pages are made.
+The bytes are those made in one process: it is the same code on the same rows. Forking shares the
+parent's tables copy-on-write, so a child holds little of its own (one postings block, one page); its
+peak is reported apart (a child process) by ``scripts/benchmark.py``.
 
 Only where it is safe and useful: Linux (``fork`` keeps the parent's memory without re-reading the
 tables; macOS forbids forking a process that may have used system frameworks, Windows has no fork),
 more than one CPU, and files written to a staging folder (``compute_outputs`` keeps files in memory and
-indexes in process). A failure in the child is raised again in the parent (the same exception when it
-can be carried over, else a :class:`~china_russia_diplomacy.core.errors.CRDError` naming it), and a
-parent that fails kills the child: the staging folder goes with the build either way.
+makes everything in process). A failure in a child is raised again in the parent (the same exception
+when it can be carried over, else a :class:`~china_russia_diplomacy.core.errors.CRDError` naming what
+the child was making), and a parent that fails kills its children: the staging folder goes with the
+build either way.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ...descriptor import FileDigest
 
 
 def possible(outputs) -> bool:
-    """Whether the index can be made in a forked process here (see the module's docstring)."""
+    """Whether parts of the site can be made in forked processes here (see the module's docstring)."""
     return (sys.platform.startswith("linux") and hasattr(os, "fork") and (os.cpu_count() or 1) > 1
             and isinstance(outputs, StagedOutputs))
 
@@ -40,10 +42,11 @@ def possible(outputs) -> bool:
 class Apart:
     """A forked process writing ``files()`` (``(relpath under the package, bytes)``) into ``outputs``'s
     staging folder; :meth:`adopt` waits for it and registers its files in ``outputs``, :meth:`stop`
-    kills it (the parent failed)."""
+    kills it (the parent failed). ``what`` names what it makes, in the error if it dies unheard."""
 
-    def __init__(self, outputs: StagedOutputs, files: Callable[[], Iterator[tuple[str, bytes]]]):
-        self.outputs = outputs
+    def __init__(self, outputs: StagedOutputs, files: Callable[[], Iterator[tuple[str, bytes]]],
+                 what: str = "the site's search index"):
+        self.outputs, self.what = outputs, what
         read, write = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()
@@ -62,7 +65,7 @@ class Apart:
         _, status = os.waitpid(self.pid, 0)
         self.pid = None
         if status != 0 or not message.startswith(b"OK "):
-            raise _failure(message, status)
+            raise _failure(message, status, self.what)
         for relpath, (size, sha256) in json.loads(message[3:]).items():
             self.outputs.adopt(relpath, FileDigest(size, sha256))
 
@@ -100,7 +103,7 @@ def _child(fd: int, outputs: StagedOutputs, files) -> None:
         os._exit(status)  # no atexit handlers, no flushing of the parent's buffers
 
 
-def _failure(message: bytes, status: int) -> BaseException:
+def _failure(message: bytes, status: int, what: str) -> BaseException:
     from ....core.errors import CRDError
 
     if message.startswith(b"EX "):
@@ -111,5 +114,5 @@ def _failure(message: bytes, status: int) -> BaseException:
         except Exception:
             pass
     text = message[3:].decode("utf-8", "replace") if message[:3] in (b"TX ", b"EX ") else ""
-    return CRDError(f"the site's search index failed in its process (exit status {status})"
+    return CRDError(f"{what} failed in its process (exit status {status})"
                     + (f": {text}" if text else ""))
