@@ -218,6 +218,11 @@ class Records:
             key = self._keys[table] = tuple(self.meta.table(table).primary_key)
         return key
 
+    def linked_columns(self, table: str) -> set[str]:
+        """The columns a row's ID, link (:meth:`url`) and one-line summary (:class:`Summaries`) read."""
+        return {*self.key(table), *Summaries.COLUMNS.get(table, ()), *((self.inside[table],) if table in self.inside else ()),
+                *(("participant_id",) if table == "participants" else ())}
+
     def row_id(self, table: str, row: dict[str, Any]) -> str:
         key = self._keys.get(table) or self.key(table)
         if len(key) == 1:
@@ -384,7 +389,7 @@ class Summaries:
         return ""
 
 
-INDEX_BATCH_ROWS = 10_000  # rows of a table made into search documents at a time
+BATCH_ROWS = 10_000  # rows converted at a time for the search documents and the evidence spans (a few columns each)
 
 
 def _coded_column(column) -> tuple[list[str], Any]:
@@ -404,6 +409,15 @@ def _coded_column(column) -> tuple[list[str], Any]:
     return texts, encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _few_rows(rows, wanted) -> list[dict[str, Any]]:
+    """The rows of an Arrow table as dicts of only the ``wanted`` columns it has (a row's ID, summary and
+    link need a few of its twenty-odd cells: converting the rest, a million rows over, was most of the
+    time of the search documents and the evidence spans)."""
+    columns = [c for c in rows.column_names if c in wanted]
+    values = [rows.column(c).to_pylist() for c in columns]
+    return [dict(zip(columns, cells)) for cells in zip(*values)] if columns else [{} for _ in range(rows.num_rows)]
+
+
 def _index_batch(table: str, rows, records: Records, summary: "Summaries") -> search.Batch:
     """Rows of a table as search documents: each row's ID, its summary as label, its link, and as its parts
     the summary and every cell. Only the columns the ID, summary and link need are converted to Python
@@ -411,11 +425,7 @@ def _index_batch(table: str, rows, records: Records, summary: "Summaries") -> se
     import numpy as np
 
     names = rows.column_names
-    wanted = {*records.key(table), *Summaries.COLUMNS.get(table, ()),
-              *(("event_id",) if table in records.inside else ()), *(("participant_id",) if table == "participants" else ())}
-    columns = [c for c in names if c in wanted]
-    values = [rows.column(c).to_pylist() for c in columns]
-    few = [dict(zip(columns, cells)) for cells in zip(*values)] if columns else [{} for _ in range(rows.num_rows)]
+    few = _few_rows(rows, records.linked_columns(table))
     lines = [summary(table, r) for r in few]
     if table == "participants":
         urls = [f"participants/{r['participant_id']}.html" for r in few]
@@ -510,8 +520,8 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
         for table in indexed:
             rows = tables[table].num_rows
             lo, hi = max(0, start - first), min(rows, stop - first)
-            for at in range(lo, hi, INDEX_BATCH_ROWS):
-                yield _index_batch(table, tables[table].slice(at, min(INDEX_BATCH_ROWS, hi - at)), records, summary)
+            for at in range(lo, hi, BATCH_ROWS):
+                yield _index_batch(table, tables[table].slice(at, min(BATCH_ROWS, hi - at)), records, summary)
             first += rows
 
     def page(path: str, template: str, **context) -> tuple[str, bytes]:
@@ -591,9 +601,11 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
 
         # the evidence viewer
         def every_row() -> Iterator[tuple[str, dict[str, Any]]]:
+            """Every row with the cells its spans, ID, link and summary need, a slice at a time."""
             for name, table in tables.items():
-                for chunk in _slices(table):
-                    yield from ((name, row) for row in chunk)
+                wanted = {*records.linked_columns(name), *evidence.COLUMNS}
+                for start in range(0, table.num_rows, BATCH_ROWS):
+                    yield from ((name, row) for row in _few_rows(table.slice(start, BATCH_ROWS), wanted))
 
         spans = evidence.collect_spans(every_row(), lambda t, r: records.url(t, r, 1), records.row_id, summary)
         notice = _license_notice(package_dir)

@@ -23,6 +23,8 @@ SPAN_COLUMNS: tuple[tuple[str, str, str, str], ...] = (
     ("source_id", "evidence", "evidence_start", "evidence_end"),
     ("other_source_id", "other_evidence", "other_evidence_start", "other_evidence_end"),
 )
+# every column collect_spans reads of a row
+COLUMNS = frozenset({*(c for names in SPAN_COLUMNS for c in names), "confidence"})
 ROWS_SHOWN_PER_SPAN = 50  # a span cited by more rows (synthetic copies) lists these and counts the rest
 
 
