@@ -27,8 +27,9 @@ cache. When the version's own link is missing or leaves the package, the history
 the refusal is the download's alone.
 
 ``build`` is no entry point of this chain: it writes the history rather than reading a version from it
-(a history that no longer applies is regenerated from git or kept as it is, see
-``build/generate/history.py``), and a build of a broken copy is then refused here when read.
+(a history that no longer applies is regenerated from git, or kept as it is without git, see
+``build/generate/history.py``; what it keeps is then refused as here when a version is read from it).
+``diff VERSION ...`` resolves a version as ``check-version`` does (``publish/diff/versions.py``).
 """
 
 from __future__ import annotations
