@@ -67,7 +67,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/core/line_patch.py": ["tests/core/test_line_patch.py", "tests/read/test_history.py"],
     f"{PKG}/core/integrity.py": ["tests/core/test_integrity.py"],
     f"{PKG}/read/history.py": ["tests/read/test_history_rebuild.py", "tests/read/test_history_checks.py", "tests/read/test_history.py",
-                               "tests/core/test_line_patch.py"],
+                               "tests/core/test_line_patch.py", "tests/read/test_chain_history.py"],
     f"{PKG}/read/archive_check.py": ["tests/read/test_archive_check.py"],
     # diff: the in-memory files only (tests/write/test_diff.py, end to end on package copies and git, takes
     # minutes a run here; a mutant only it would kill counts as a survivor, so the rate is a lower bound)
@@ -77,14 +77,16 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/publish/diff/model.py": ["tests/write/test_diff_model.py", "tests/write/test_diff_directions.py"],
     f"{PKG}/publish/pattern_order.py": ["tests/write/test_diff_directions.py"],
     # the others, when time permits
-    f"{PKG}/core/locate.py": ["tests/core/test_locate.py", "tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py"],
+    f"{PKG}/core/locate.py": ["tests/core/test_locate.py", "tests/core/test_safe_paths.py", "tests/core/test_writers_refuse_installed.py",
+                              "tests/read/test_chain_installed.py"],
     # version_store: the in-memory file (test_versions.py rebuilds real archives from git history, which a
     # lane's scratch copy does not have, and takes minutes a run)
     f"{PKG}/read/version_store.py": ["tests/read/test_version_store_checks.py"],
     f"{PKG}/read/version_cache.py": ["tests/read/test_version_cache.py"],
     f"{PKG}/read/version_download.py": ["tests/read/test_version_download.py"],
     f"{PKG}/read/folder_check.py": ["tests/read/test_folder_check.py", "tests/write/faults/test_untrusted_folders.py", "tests/read/test_loader.py"],
-    f"{PKG}/read/installed_files.py": ["tests/read/test_installed_record.py", "tests/read/test_installed_copy.py"],
+    f"{PKG}/read/installed_files.py": ["tests/read/test_installed_record.py", "tests/read/test_installed_copy.py",
+                                       "tests/read/test_chain_installed.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
     f"{PKG}/build/generate/site/text.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
     f"{PKG}/core/text_codes.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py",

@@ -89,3 +89,19 @@ def test_a_history_file_that_is_not_json_or_missing_is_refused_by_name(tmp_path)
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(HistoryError, match="is unreadable"):
         history.read_link(pkg, OLDEST.version)
+
+
+def test_a_version_is_rebuilt_from_the_links_down_to_it_only(tmp_path):
+    """The chain stops at the version asked for: a broken link of an older version (here missing) does
+    not stop a newer one from rebuilding, and no older state is returned (a loop that went on past it
+    would read, and could be refused by, every older link)."""
+    import shutil
+
+    newer = sorted((r.version for r in history.older_releases(REGISTRY, crd.__version__)), key=history.version_key)
+    assert len(newer) > 2, "needs a version with an older one below it"
+    pkg = tmp_path / "pkg"
+    shutil.copytree(REPO / "history", pkg / "history")
+    for part in ("data", "datapackage.json", "CITATION.cff", "schemas"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copy2)(REPO / part, pkg / part)
+    (pkg / "history" / f"{OLDEST.version}.json").unlink()
+    assert list(chain(pkg, REGISTRY, newer[1])) == newer[:0:-1]  # newest first, down to newer[1], not below

@@ -72,6 +72,15 @@ def test_every_file_the_history_gives_is_written_and_every_table_gets_its_twin(h
     assert len(twins) > 1 and all((tmp_path / "v" / rel).is_file() for rel in twins)
 
 
+def test_a_file_the_history_gives_folders_deep_is_written_with_its_folders(handed, oldest_files, tmp_path):
+    """``dest`` and every folder on the way to a file are created (a file two folders deep, into a
+    destination whose parent does not exist yet either)."""
+    handed({**oldest_files, "docs/deep/notes.md": b"notes\n"})
+    dest = tmp_path / "not" / "yet" / "v"
+    rebuild_version(_articles(tmp_path), REGISTRY, OLDEST, dest)
+    assert (dest / "docs" / "deep" / "notes.md").read_bytes() == b"notes\n"
+
+
 def test_a_table_that_does_not_read_as_its_schema_says_is_refused_by_name(handed, oldest_files, tmp_path):
     """A byte order mark: the reader still returns the table, with a finding (a refusal that only looked
     at an unreadable table would let it through)."""

@@ -418,6 +418,84 @@ def test_a_rebuild_another_process_put_in_place_first_is_used(store, monkeypatch
     assert _no_leftovers(store.version_dir.parent) == []
 
 
+def _put_intact_copy(store: Store) -> int:
+    """Another process's verified copy put in place; the inode of its descriptor (to tell it from ours)."""
+    for rel, data in FILES.items():
+        (store.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (store.root / rel).write_bytes(data)
+    return (store.root / "datapackage.json").stat().st_ino
+
+
+def test_a_rebuild_finishing_after_another_process_s_keeps_its_copy_for_its_reader(store):
+    """Regression: the rebuild removed the entry another process had just put in place and renamed its own
+    over it, so that process's first load (reading the entry it had returned) failed with a missing file
+    (test_history.py's four concurrent first loads, now and then)."""
+    theirs = []
+
+    def rebuild_while_another_process_finishes(package_dir, registry, version, dest):
+        _good_rebuild(package_dir, registry, version, dest)
+        theirs.append(_put_intact_copy(store))
+    store.carries_history(rebuild_while_another_process_finishes)
+    assert version_store._install_from_history(store.release) == store.root
+    assert (store.root / "datapackage.json").stat().st_ino == theirs[0]
+    assert _no_leftovers(store.version_dir.parent) == []
+
+
+def test_an_unpack_finishing_after_another_process_s_keeps_its_copy_for_its_reader(store, monkeypatch):
+    from china_russia_diplomacy.read import archive_check
+
+    real, theirs = archive_check.extract_verified, []
+
+    def unpack_while_another_process_finishes(archive, dest, release=None):
+        root = real(archive, dest, release)
+        theirs.append(_put_intact_copy(store))
+        return root
+    monkeypatch.setattr(archive_check, "extract_verified", unpack_while_another_process_finishes)
+    assert store.unpack() == store.root
+    assert (store.root / "datapackage.json").stat().st_ino == theirs[0]
+    assert _no_leftovers(store.version_dir.parent) == []
+
+
+def test_a_leftover_that_cannot_be_removed_does_not_fail_a_rebuild_another_process_s_copy_serves(store, monkeypatch):
+    """Removing this process's own unrenamed rebuild is best effort: the intact copy in place is used, never
+    a cache error for a leftover."""
+    def rebuild_while_another_process_finishes(package_dir, registry, version, dest):
+        _good_rebuild(package_dir, registry, version, dest)
+        _put_intact_copy(store)
+
+    def rmtree(path, ignore_errors=False, **kwargs):
+        if not ignore_errors:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    store.carries_history(rebuild_while_another_process_finishes)
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    assert version_store._install_from_history(store.release) == store.root
+
+
+def test_an_unpack_failing_for_a_disk_reason_uses_the_copy_another_process_put_in_place(store, monkeypatch):
+    """An OSError while unpacking (the disk filled up) with another process's verified copy already in
+    place: that copy is used, not a cache error."""
+    from china_russia_diplomacy.read import archive_check
+
+    def fill_the_disk_after_another_process_finished(archive, dest, release=None):
+        _put_intact_copy(store)
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(archive_check, "extract_verified", fill_the_disk_after_another_process_finished)
+    assert store.unpack() == store.root
+    assert _no_leftovers(store.version_dir.parent) == []
+
+
+def test_an_unpack_failing_for_a_disk_reason_with_a_tampered_copy_in_place_is_a_cache_error(store, monkeypatch):
+    from china_russia_diplomacy.read import archive_check
+
+    def fill_the_disk(archive, dest, release=None):
+        _put_intact_copy(store)
+        (store.root / "data" / "a.csv").write_bytes(b"tampered")
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(archive_check, "extract_verified", fill_the_disk)
+    with pytest.raises(CacheError, match=r"\): the disk is full; set CRD_CACHE_DIR"):
+        store.unpack()
+
+
 def test_a_failed_rename_of_a_rebuild_with_no_copy_in_place_is_a_cache_error(store, monkeypatch):
     store.carries_history(_good_rebuild)
 

@@ -70,20 +70,43 @@ def tracked_paths(descriptor: dict[str, Any], present: set[str]) -> list[str]:
 
 
 def current_files(package_dir: Path) -> Files:
-    """The files of the package's current data the newest patch applies to."""
+    """The files of the package's current data the newest patch applies to.
+
+    Any reason they cannot be read (a file missing, a link leaving the package, an unreadable
+    descriptor) is a :class:`HistoryError`, like every other failure of the rebuild: the caller then
+    tries the download and names both reasons, never blames the version cache for a missing data file."""
     from ..core.descriptor_file import read_descriptor
+    from ..core.errors import UntrustedInputError
     from ..core.files import package_path
 
     package_dir = Path(package_dir)
     where = package_dir / "datapackage.json"
-    descriptor = read_descriptor(package_path(package_dir, "datapackage.json", descriptor=where, resource="datapackage.json"))
-    present = {p for p in EXTRA_FILES if package_path(package_dir, p, descriptor=where, resource=p).is_file()}
-    return {rel: package_path(package_dir, rel, descriptor=where, resource=rel).read_bytes()
-            for rel in tracked_paths(descriptor, present)}
+    try:
+        descriptor = read_descriptor(package_path(package_dir, "datapackage.json", descriptor=where,
+                                                  resource="datapackage.json"))
+        present = {p for p in EXTRA_FILES if package_path(package_dir, p, descriptor=where, resource=p).is_file()}
+        out: Files = {}
+        for rel in tracked_paths(descriptor, present):
+            path = package_path(package_dir, rel, descriptor=where, resource=rel)
+            if not path.is_file():
+                raise HistoryError(f"the installed data the history applies to has no {rel} ({path} is missing)")
+            out[rel] = path.read_bytes()
+    except UntrustedInputError as exc:
+        raise HistoryError(str(exc)) from None
+    except OSError as exc:
+        raise HistoryError(f"cannot read the installed data the history applies to: {exc}") from None
+    return out
 
 
 def read_link(package_dir: Path, version: str) -> dict[str, Any]:
-    path = history_path(package_dir, version)
+    """``version``'s history file, refused (:class:`HistoryError`, so that the download is tried) when it is
+    missing, leaves the package, is no JSON or is no history file of that version."""
+    from ..core.errors import UntrustedInputError
+
+    try:
+        path = history_path(package_dir, version)
+    except UntrustedInputError as exc:
+        raise HistoryError(str(exc)) from None
     try:
         link = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -169,19 +169,33 @@ def _install_from_history(release: Release) -> Path:
             from .history import HistoryError
 
             raise HistoryError(f"the copy of {release.version} rebuilt from the history fails its check: {'; '.join(problems[:3])}")
-        shutil.rmtree(final, ignore_errors=True)
-        try:
-            os.replace(tmp, final)
-        except OSError:
-            root = _root(release)
-            if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
-                return root  # another process rebuilt the same version first
-            raise
+        done = _put_in_place(tmp, final, release)
+        if done is not None:
+            return done  # another process rebuilt the same version first
     except OSError as exc:
         raise _cache_error(exc) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return _root(release)
+
+
+def _put_in_place(tmp: Path, final: Path, release: Release) -> Path | None:
+    """Rename the verified copy in ``tmp`` to the cache entry ``final``; None when done, else the root of
+    the intact copy another process put there first, which is kept (and ``tmp`` removed, as far as it
+    can be: a leftover is no reason to fail). An intact copy is never removed to rename ours over it: a
+    concurrent first load may be reading it (four processes loading one version at once failed with a
+    file gone). The rename fails while ``final`` is a directory with files in it; only a copy that fails
+    its check is removed first."""
+    try:
+        os.replace(tmp, final)
+    except OSError:
+        root = _root(release)
+        if (root / "datapackage.json").is_file() and not integrity_problems(root, release):
+            shutil.rmtree(tmp, ignore_errors=True)
+            return root
+        shutil.rmtree(final, ignore_errors=True)
+        os.replace(tmp, final)
+    return None
 
 
 def fetch(version: str, source: str | os.PathLike[str] | None = None) -> Path:
@@ -223,8 +237,9 @@ def _install(release: Release, source: str | None) -> Path:
         if problems:
             raise VersionError(f"{archive} does not hold the files releases.json registers for {release.version}: "
                                + "; ".join(problems[:3]))
-        shutil.rmtree(final, ignore_errors=True)
-        os.replace(tmp, final)
+        done = _put_in_place(tmp, final, release)
+        if done is not None:
+            return done  # another process unpacked the same verified archive first
     except (VersionError, OSError, zipfile.BadZipFile) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         root = _root(release)

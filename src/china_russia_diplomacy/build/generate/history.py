@@ -27,7 +27,7 @@ from pathlib import Path
 from ...core.line_patch import Patch, lines, sha256
 from ...core.registry import Registry, read_registry, version_key
 from ...read.history import (EXTRA_FILES, FORMAT, HISTORY_DIR, Files, HistoryError, chain, check_release,
-                             older_releases, tracked_paths)
+                             history_path, older_releases, tracked_paths)
 
 
 def _current(ctx) -> Files:
@@ -131,7 +131,9 @@ def generate(ctx) -> None:
     states = _states(ctx.package_dir, registry, current)
     if states is None:  # case 3 of the module docstring: keep what is there
         for p in sorted((ctx.package_dir / HISTORY_DIR).glob("*.json")):
-            ctx.write(f"{HISTORY_DIR}/{p.name}", p.read_bytes())
+            # through the package's path check: a history file that links out of the package is refused,
+            # never read and written back as the package's own
+            ctx.write(f"{HISTORY_DIR}/{p.name}", history_path(ctx.package_dir, p.stem).read_bytes())
         return
     base, label = current, f"the current data ({ctx.meta.version})"
     for release in sorted(registry.releases, key=lambda r: version_key(r.version), reverse=True):
