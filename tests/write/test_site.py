@@ -380,6 +380,28 @@ def test_the_search_terms_keep_ids_whole_and_drop_accents():
     assert {"martinez", "men-0001", "men", "0001", "2025-05-08", "2025"} <= terms
 
 
+def test_the_search_terms_are_every_word_and_every_part_of_a_joined_id_and_never_empty():
+    """terms() splits a token such as ``a-b.c`` at each ``-`` and ``.`` without filtering: the property
+    that keeps that right (no empty part, every word of the text found) over texts of separators."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from china_russia_diplomacy.build.generate.site import search
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.text(alphabet=st.sampled_from(list("ab1-._ .-é\u0301")), max_size=24))
+    def check(text):
+        got = search.terms(text)
+        assert "" not in got
+        words = set(re.findall(r"\w+", search.normalize(text)))
+        assert words <= got
+        assert all(re.fullmatch(r"\w+(?:[-.]\w+)*", t) for t in got)
+
+    check()
+
+
 # --- in a real browser -----------------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ def terms(text: str) -> set[str]:
     out = set(tokens)
     for token in tokens:
         if "-" in token or "." in token:
-            out.update(p for p in _PARTS.split(token) if p)
+            out.update(_PARTS.split(token))  # never an empty part: a token's separators stand between words
     return out
 
 
