@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from china_russia_diplomacy.build.generate.site import Groups, Head, _field_info, _slices
+from china_russia_diplomacy.build.generate.site import Groups, Head, _few_rows, _field_info
 from china_russia_diplomacy.build.generate.site.download import Source, write_zip
 from china_russia_diplomacy.core.metadata import load_metadata
 import china_russia_diplomacy as crd
@@ -64,9 +64,12 @@ def test_head_counts_every_row_but_keeps_only_the_first():
     assert not Head([], 0)
 
 
-def test_slices_give_every_row_once_in_order_across_slice_boundaries():
-    table = pa.table({"x": list(range(2503))})
-    assert [r["x"] for chunk in _slices(table, 1000) for r in chunk] == list(range(2503))
+def test_few_rows_give_every_row_once_in_order_with_only_the_wanted_columns():
+    """The search documents and the evidence spans convert rows with only the columns they read."""
+    table = pa.table({"x": list(range(2503)), "y": [str(i) for i in range(2503)], "z": [None] * 2503})
+    rows = [r for start in range(0, 2503, 1000) for r in _few_rows(table.slice(start, 1000), {"x", "z", "absent"})]
+    assert rows == [{"x": i, "z": None} for i in range(2503)]
+    assert _few_rows(table.slice(0, 3), {"absent"}) == [{}, {}, {}]
 
 
 def test_streamed_zip_is_byte_identical_to_writestr_from_memory(tmp_path):

@@ -27,7 +27,7 @@ when there are at least two blocks) and the events pages are made meanwhile in f
 write their files into the same staging folder (:mod:`.apart`). The blocks of a records page repeated
 for every row are made in Python (:mod:`.blocks`), not by Jinja per cell, and the index reads the rows by
 column (:func:`_index_batch`). Nothing holds a table as Python objects: a page converts its own
-rows from Arrow (:func:`_slices`), the rows shown inside an event or on a participant's page are found by
+rows from Arrow, a whole table is read a batch of rows and a few columns at a time (:func:`_few_rows`), the rows shown inside an event or on a participant's page are found by
 a stable sort of positions (:class:`Groups`), the data dictionary counts values with pyarrow compute, and
 the downloads are copied and zipped from disk a MiB at a time, so that memory stays bounded at a million
 rows (``scripts/benchmark.py``). Everything is sorted and free of clocks: two builds give the same bytes.
@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator
 
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
@@ -78,13 +78,7 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-SLICE_ROWS = 1000  # rows converted from Arrow to Python at a time where every row is read (spans, search)
-
-
-def _slices(table, size: int = SLICE_ROWS) -> Iterator[list[dict[str, Any]]]:
-    """The rows of an Arrow table as dicts, ``size`` at a time (a table is never converted whole)."""
-    for start in range(0, table.num_rows, size):
-        yield table.slice(start, size).to_pylist()
+SLICE_ROWS = 1000  # values of a column read at a time while looking for its examples
 
 
 def _ids(spec, table) -> list[str]:
@@ -474,13 +468,13 @@ def generate(ctx) -> None:
     """Every file of ``site/``, each written into the build's staging folder (``ctx.write``) as soon as it is
     made: no set of pages is held whole. The search index and the events pages are made in forked
     processes meanwhile where that is possible (:mod:`.apart`)."""
-    for path, data in site_files(ctx, index_apart=apart.possible(ctx.outputs)):
+    for path, data in site_files(ctx, apart_ok=apart.possible(ctx.outputs)):
         ctx.write(f"{SITE}/{path}", data)
 
 
-def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
+def site_files(ctx, apart_ok: bool = False) -> Iterator[tuple[str, bytes | Iterator[bytes]]]:
     """``(path under site/, its bytes or its bytes in chunks)`` of every file, one at a time. With
-    ``index_apart`` the search index's files and the events pages are written by forked processes into
+    ``apart_ok`` the search index's files and the events pages are written by forked processes into
     ``ctx.outputs``'s staging folder and adopted there once the other pages are made, instead of yielded."""
     from ..history import _current, _states
 
@@ -564,8 +558,8 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
     # halves when there is enough to cut, and the events pages (the longest family of pages)
     jobs: list[apart.Apart] = []
     cut = search.split_point(n_documents)
-    parts = ([(0, cut), (cut, None)] if cut else [(0, None)]) if index_apart else []
-    made_apart = ("events",) if index_apart and "events" in tables else ()
+    parts = ([(0, cut), (cut, None)] if cut else [(0, None)]) if apart_ok else []
+    made_apart = ("events",) if apart_ok and "events" in tables else ()
     try:
         for start, stop in parts:
             jobs.append(apart.Apart(ctx.outputs, in_site(lambda start=start, stop=stop: search.files(
@@ -665,7 +659,7 @@ def site_files(ctx, index_apart: bool = False) -> Iterator[tuple[str, bytes | It
                                    rows=rows_of[(n - 1) * ROWS_PER_PAGE:n * ROWS_PER_PAGE], **why)
 
         # search: a sharded index loaded as scripts, so that it works from file:// too
-        if not index_apart:
+        if not apart_ok:
             yield from search.files(documents())
         while jobs:
             jobs[0].adopt()
