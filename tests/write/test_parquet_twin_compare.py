@@ -58,3 +58,22 @@ def test_a_twin_with_the_same_rows_in_another_order_still_matches_its_csv(tmp_pa
     assert check_parquet_matches_csv(tmp_path, "things", res, expected, _spec()) == []
     pq.write_table(expected.set_column(1, "text", pa.array(["3", "1", "2", "x"])), tmp_path / "things.parquet")
     assert [f.rule for f in check_parquet_matches_csv(tmp_path, "things", res, expected, _spec())] == ["parquet-csv"]
+
+
+def test_taking_rows_chunk_by_chunk_gives_arrows_take_in_the_order_asked():
+    """take_by_chunks stands in for ChunkedArray.take (which copied the whole column at each call):
+    any chunking, empty chunks, nulls, repeated and unordered indices."""
+    import numpy as np
+
+    from china_russia_diplomacy.core.parquet_io import take_by_chunks
+
+    rng = np.random.default_rng(27)
+    for _ in range(300):
+        sizes = rng.integers(0, 6, rng.integers(1, 5))
+        values = [str(i) if i % 3 else None for i in range(int(sizes.sum()))]
+        bounds = np.cumsum([0, *sizes])
+        column = pa.chunked_array([pa.array(values[a:b], pa.string()) for a, b in zip(bounds, bounds[1:])], pa.string())
+        if not len(column):
+            continue
+        indices = pa.array(rng.integers(0, len(column), rng.integers(0, 10)), pa.uint64())
+        assert take_by_chunks(column, indices).equals(column.take(indices))
