@@ -62,6 +62,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/validation/rules/hygiene.py": ["tests/write/test_rules_hygiene.py"],
     f"{PKG}/core/csvfile.py": ["tests/core/test_strict_reader.py", "tests/core/test_strict_reader_findings.py",
                                "tests/write/faults/test_reader_faults.py"],
+    f"{PKG}/core/csvbytes.py": ["tests/core/test_csv_bytes_scan.py", "tests/core/test_strict_reader_findings.py"],
     f"{PKG}/core/convert.py": ["tests/core/test_cell_typing.py", "tests/write/faults/test_reader_faults.py",
                                "tests/core/test_frames.py"],
     f"{PKG}/core/line_patch.py": ["tests/core/test_line_patch.py", "tests/read/test_history.py"],
@@ -94,7 +95,7 @@ MODULES: dict[str, list[str]] = {
     f"{PKG}/exports/file_export.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py"],
 }
 PRIORITY = [m for m in MODULES if "/validation/rules/" in m or m.endswith(
-    ("csvfile.py", "convert.py", "line_patch.py", "integrity.py", "history.py", "archive_check.py", "pattern_order.py"))
+    ("csvfile.py", "csvbytes.py", "convert.py", "line_patch.py", "integrity.py", "history.py", "archive_check.py", "pattern_order.py"))
     or "/publish/diff/" in m]
 
 # The operators: the bugs a checking function realistically gets (see the module docstring). cosmic-ray

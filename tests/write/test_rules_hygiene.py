@@ -149,3 +149,16 @@ def test_hidden_code_points_are_kept_as_maximal_runs():
 def test_the_re2_class_leaves_out_exactly_the_surrogates_of_a_run_at_the_blocks_edges(monkeypatch, runs, re2):
     monkeypatch.setattr(hyg, "hidden_codepoints", lambda: runs)
     assert hyg.hidden_re2.__wrapped__() == re2  # (the cached function's body, on these runs)
+
+
+def test_the_whitespace_and_nfc_tests_find_the_same_rows_a_piece_at_a_time(t, monkeypatch):
+    """The two tests that copy text (a trimmed column, Python strings of the non-ASCII cells) run on
+    pieces of a column so that a million-row evidence column is never copied whole (issue #27): with
+    pieces of 2 rows the rows found, in later pieces and later chunks too, are those of one piece."""
+    for i, value in ((0, " a"), (3, "Pute\u0301"), (4, "b "), (6, "Pute\u0301")):
+        set_cell(t, "events", i, "title", value)
+    whole = [(x.rule, x.line) for x in hyg.cell_hygiene(t)]
+    assert sorted(whole) == sorted([("whitespace", line(t, "events", 0)), ("unicode-nfc", line(t, "events", 3)),
+                                    ("whitespace", line(t, "events", 4)), ("unicode-nfc", line(t, "events", 6))])
+    monkeypatch.setattr(hyg, "PIECE_ROWS", 2)
+    assert [(x.rule, x.line) for x in hyg.cell_hygiene(t)] == whole

@@ -227,9 +227,10 @@ def test_files_the_fast_reader_could_misread_go_to_the_strict_reader(tmp_path, b
     assert [f.rule for f in found] == [rule]
 
 
-def test_validate_switches_arrow_to_the_pool_that_returns_memory_unless_the_user_chose_one(tmp_path):
+def test_build_switches_arrow_to_the_pool_that_returns_memory_unless_the_user_chose_one(tmp_path):
     """At a million rows mimalloc kept ~190 MB of freed pages and build went past the 1 GB target;
-    validate/build run on jemalloc where pyarrow has it, and a pool named in ARROW_DEFAULT_MEMORY_POOL wins."""
+    build runs on jemalloc where pyarrow has it (validate: tests/write/test_memory_pool.py), and a pool
+    named in ARROW_DEFAULT_MEMORY_POOL wins."""
     import os
     import subprocess
     import sys

@@ -6,9 +6,10 @@ encoding (a Latin-1 or Windows-1252 round trip), CR or CRLF line endings, NUL by
 newline (a truncated download), unterminated quotes, blank lines, a header that is not exactly the
 schema's field names in order, and ragged rows. It returns raw strings; typing is :mod:`convert`'s job.
 
-The file-level checks work on the bytes. A file that passes them and has nothing a strict reader
-could read differently (see :func:`_arrow_fast_path`) is parsed by Arrow's multithreaded CSV reader
-into string columns; any other file, and any file Arrow has the least doubt about, goes through the
+The file-level checks work on the bytes, scanned block by block first (:mod:`.csvbytes`). A file that
+passes them and has nothing a strict reader could read differently (see :func:`_arrow_fast_path_of`)
+is parsed by Arrow's CSV reader into string columns straight from disk, so that its bytes are never
+whole in memory next to its columns; any other file, and any file Arrow has the least doubt about, goes through the
 standard ``csv`` module (strict) as a stream, turned into Arrow columns every :data:`CHUNK_ROWS` rows,
 which gives the exact findings. Either way a million-row table never exists as a million Python
 lists, and only a file that fails a byte-level check (not UTF-8, CR line endings) is decoded whole.
@@ -24,6 +25,7 @@ from typing import Sequence, TextIO
 
 import pyarrow as pa
 
+from .csvbytes import ByteFacts, bytes_blocks, file_blocks, scan
 from .files import disguised, not_regular
 from .metadata import TableSpec
 from .findings import Finding
@@ -91,7 +93,15 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
         return None, [finding(None, "file-missing", "the CSV file is missing")]
     if problem:
         return None, [finding(None, "file-type", f"the CSV is {problem}")]
-    data = path.read_bytes()
+    facts = scan(file_blocks(path))
+    plain = (disguised(facts.head) is None and not facts.head.startswith(b"\xef\xbb\xbf") and not facts.has_cr
+             and not facts.has_nul and facts.size and facts.ends_with_newline)
+    if plain:  # nothing for the byte-level checks to report: Arrow reads the file from disk, block by block
+        with pa.OSFile(str(path)) as source:  # not a path string: Arrow would guess a compression from its name
+            fast = _arrow_fast_path_of(source, facts, spec)
+        if fast is not None:
+            return fast, []
+    data = path.read_bytes()  # only a file the checks below or the strict reader must judge is read whole
     findings: list[Finding] = []
     other = disguised(data)
     if other:
@@ -110,7 +120,7 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
     if not data.endswith(b"\n"):
         findings.append(finding(data.count(b"\n") + 1, "final-newline",
                                 "the last line does not end with a newline: the file may be truncated"))
-    if data.endswith(b"\n"):
+    if data.endswith(b"\n") and not plain:  # a plain file's fast path was tried above
         fast = _arrow_fast_path(data, spec)
         if fast is not None:
             return fast, findings
@@ -123,47 +133,19 @@ def read_raw(path: Path, spec: TableSpec) -> tuple[RawTable | None, list[Finding
 
 
 def _quotes_could_differ(data: bytes) -> bool:
-    """Whether a quote stands where Arrow and the strict reader could read the file differently.
-
-    Arrow is lenient where the strict reader refuses: after a quote that closes a cell it appends what
-    follows (``"abc"d`` is ``abcd``; ``evt-0002,"anniversary,"Soviet...`` silently shifts the cells), and a
-    quote opened and never closed swallows the rest of the file. The fast path is therefore taken only
-    when every quote is in its canonical place, which is what a CSV writer produces: counted in order
-    (an escaped ``""`` toggles twice), an opening quote (even count) follows a delimiter, a line start
-    or the other quote of an escaped pair, a closing one (odd count) is followed by a delimiter, a line
-    end or the other quote of a pair, and the count is even. Anything else (a literal quote in an
-    unquoted cell ``ab"c`` included, which both readers accept) goes to the strict reader, which gives
-    the exact finding or the same cells. Vectorised (numpy over the bytes), in windows: a mask as long
-    as a 100 MB table would cost its size again."""
-    import numpy as np
-
-    delimiters = np.zeros(256, dtype=bool)
-    delimiters[[ord(","), ord("\n")]] = True
-    raw = np.frombuffer(data, dtype=np.uint8)
-    size = len(raw)
-    window = 8 << 20
-    seen = 0  # quotes before this window: the parity of each quote's count
-    previous_quote = -2  # the position of the last quote of the previous window
-    for start in range(0, size, window):
-        quotes = np.flatnonzero(raw[start : start + window] == ord('"')) + start
-        if not len(quotes):
-            continue
-        odd = (np.arange(len(quotes)) + seen) % 2 == 1
-        before = np.concatenate(([previous_quote], quotes[:-1]))
-        opening = quotes[~odd]
-        prev_ok = (opening == 0) | delimiters[raw[np.maximum(opening - 1, 0)]] | (before[~odd] == opening - 1)
-        closing = quotes[odd]
-        after = np.minimum(closing + 1, size - 1)
-        next_ok = (closing == size - 1) | delimiters[raw[after]] | (raw[after] == ord('"'))
-        if not prev_ok.all() or not next_ok.all():
-            return True
-        seen += len(quotes)
-        previous_quote = int(quotes[-1])
-    return seen % 2 == 1
+    """Whether a quote in ``data`` stands where Arrow and the strict reader could read it differently
+    (:class:`.csvbytes._QuoteScan`, which :func:`read_raw` runs on the file as it scans it)."""
+    return scan(bytes_blocks(data)).quotes_could_differ
 
 
 def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
-    """Parse a clean file with ``pyarrow.csv``; None whenever the strict reader might see it otherwise.
+    """:func:`_arrow_fast_path_of` for a file already in memory (one the byte-level checks flagged)."""
+    return _arrow_fast_path_of(io.BytesIO(data), scan(bytes_blocks(data)), spec)
+
+
+def _arrow_fast_path_of(source, facts: ByteFacts, spec: TableSpec) -> RawTable | None:
+    """Parse a clean file with ``pyarrow.csv`` from ``source`` (a path, read block by block, or a binary
+    file object), whose bytes ``facts`` describes; None whenever the strict reader might see it otherwise.
 
     The result is accepted only if the header is exactly the schema's (and has no quotes), Arrow
     found no ragged row, no row is all empty (a blank line reads as one), no quote stands where the
@@ -174,11 +156,10 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
     import pyarrow.csv as pv
 
     expected = spec.field_names
-    first = data.find(b"\n")
-    header_line = data[:first]
-    if b'"' in header_line or len(expected) < 2 or header_line.decode("utf-8", "replace").split(",") != expected:
+    header_line = facts.header_line
+    if header_line is None or b'"' in header_line or len(expected) < 2 or header_line.decode("utf-8", "replace").split(",") != expected:
         return None
-    if _quotes_could_differ(data):
+    if facts.quotes_could_differ:
         return None
     ragged = []
 
@@ -188,7 +169,7 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
 
     try:
         table = pv.read_csv(
-            io.BytesIO(data),
+            source,
             # One thread and small blocks: as fast here (the other core runs frictionless) and half the memory.
             read_options=pv.ReadOptions(skip_rows=1, column_names=expected, block_size=4 << 20, use_threads=False),
             parse_options=pv.ParseOptions(delimiter=",", quote_char='"', double_quote=True, escape_char=False,
@@ -208,7 +189,7 @@ def _arrow_fast_path(data: bytes, spec: TableSpec) -> RawTable | None:
         all_empty &= pc.equal(col, "").to_numpy(zero_copy_only=False)
     if n and all_empty.any():
         return None
-    total = data.count(b"\n")
+    total = facts.newlines
     if total == 1 + n:  # no cell spans lines: row i starts on line i + 2
         lines = range(2, n + 2)  # not a list: a million Python ints would cost ~36 MB for nothing
     else:

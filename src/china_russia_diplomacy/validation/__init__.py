@@ -74,14 +74,15 @@ def validate_package(package_dir: str | Path, *, with_descriptor: bool = True) -
     the others, so on two cores the whole validation costs about what frictionless alone costs.
     """
     from ..core.extras import require
+    from .memory_pool import use_system_pool
+
+    require("validate", "validate_package()")
+    use_system_pool()  # before anything below loads pyarrow: see the module
+
     from ..core.metadata import load_metadata
     from . import artifacts
     from .by_table import check_by_table
     from .frictionless_layer import start_frictionless
-    from .memory_pool import use_lean_pool
-
-    require("validate", "validate_package()")
-    use_lean_pool()
     package_dir = Path(package_dir).resolve()
     report = Report(str(package_dir), layers=["frictionless", "pandera", "rules", "files"] if with_descriptor
                     else ["pandera", "rules", "files"])

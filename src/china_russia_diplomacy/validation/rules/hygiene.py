@@ -101,6 +101,41 @@ def _mask(result) -> np.ndarray:
     return np.asarray(pc.fill_null(result, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
+PIECE_ROWS = 65_536  # rows of a column one kernel call sees (see _pieces)
+
+
+def _pieces(arr: pa.Array | pa.ChunkedArray):
+    """(first row, piece) of ``arr`` in order: its own chunks, cut to at most :data:`PIECE_ROWS` rows.
+
+    A test that makes a new text column on the way (the whitespace test trims a copy of every cell), or
+    looks at cells in Python (NFC), then never holds more than a piece of it: on the whole column at
+    once, the Python strings of the non-ASCII cells of a million-row package's evidence column were this
+    rule's peak (~90 MB)."""
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    first = 0
+    for chunk in chunks:
+        for at in range(0, len(chunk), PIECE_ROWS):
+            piece = chunk.slice(at, PIECE_ROWS)
+            yield first + at, piece
+        first += len(chunk)
+
+
+def _piecewise(arr: pa.Array | pa.ChunkedArray, test) -> np.ndarray:
+    """The mask ``test`` gives on ``arr``, computed a piece at a time (:func:`_pieces`)."""
+    masks = [_mask(test(piece)) for _, piece in _pieces(arr)]
+    return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+
+
+def _not_nfc(arr: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Where a cell is not in NFC; only cells with non-ASCII text are looked at, a piece at a time."""
+    out = np.zeros(len(arr), dtype=bool)
+    for first, piece in _pieces(arr):
+        idx = np.flatnonzero(_mask(pc.match_substring_regex(piece, NON_ASCII)))
+        if len(idx):
+            out[first + idx] = [not unicodedata.is_normalized("NFC", v) for v in piece.take(pa.array(idx)).to_pylist()]
+    return out
+
+
 def _arrow(s) -> pa.Array | pa.ChunkedArray:
     """The Arrow strings behind an Arrow-backed column, without a copy (a Python object per cell of a
     million-row evidence column cost ~100 MB and most of this rule's time); other columns are converted."""
@@ -130,13 +165,9 @@ def cell_hygiene(t: Tables) -> list[Finding]:
             if not s.notna().any():
                 continue
             arr = _arrow(s)
-            out += located(t, spec.name, _mask(pc.not_equal(arr, pc.utf8_trim_whitespace(arr))), col, "whitespace",
-                           "leading or trailing whitespace")
-            idx = np.flatnonzero(_mask(pc.match_substring_regex(arr, NON_ASCII)))
-            nfc = np.zeros(len(s), dtype=bool)
-            if len(idx):
-                nfc[idx] = [not unicodedata.is_normalized("NFC", v) for v in s.iloc[idx]]
-            out += located(t, spec.name, nfc, col, "unicode-nfc", "text is not in Unicode NFC form")
+            trimmed = _piecewise(arr, lambda piece: pc.not_equal(piece, pc.utf8_trim_whitespace(piece)))
+            out += located(t, spec.name, trimmed, col, "whitespace", "leading or trailing whitespace")
+            out += located(t, spec.name, _not_nfc(arr), col, "unicode-nfc", "text is not in Unicode NFC form")
             formula = np.zeros(len(s), dtype=bool)
             for prefix in FORMULA_PREFIXES:
                 formula |= _mask(pc.starts_with(arr, prefix))
