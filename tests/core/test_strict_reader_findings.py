@@ -335,3 +335,21 @@ def test_cells_spanning_lines_across_arrows_read_blocks_keep_the_fast_path(tmp_p
     fast = _arrow_fast_path(data, SPEC)
     assert fast is not None and fast.num_rows == count and list(fast.lines[:3]) == [2, 5, 8]
     assert fast.lines[-1] == 2 + 3 * (count - 1) and fast.column("date_note")[-1] == "a note\nover\nthree lines"
+
+
+# --- which files Arrow may read from disk (read_raw's `plain`): each byte-level fact alone sends a file
+# --- whose header is clean to the whole-file checks, so its finding is never lost (mutation run, seed 32)
+
+
+@pytest.mark.parametrize("case,data,expected", [
+    ("CRLF on the last line only", HEADER + b"\n" + LINES[1] + b"\n" + LINES[2] + b"\r\n",
+     [_finding(3, "line-endings-lf", "the file has CR or CRLF line endings; the contract is LF only")]),
+    ("a NUL byte after the header", HEADER + b"\n" + LINES[1] + b"\n" + LINES[2][:5] + b"\x00" + LINES[2][5:] + b"\n",
+     [_finding(3, "no-nul-bytes", "the file contains a NUL byte")]),
+    ("no final newline", HEADER + b"\n" + LINES[1],
+     [_finding(2, "final-newline", "the last line does not end with a newline: the file may be truncated")]),
+    ("an empty file", b"", [_finding(1, "header", "the file is empty: no header row")]),
+])
+def test_a_byte_level_fault_after_a_clean_header_is_found_on_its_line(tmp_path, case, data, expected):
+    raw, findings = _read(tmp_path, data)
+    assert findings == expected, case

@@ -222,10 +222,7 @@ def _read_text(data: bytes, spec: TableSpec, finding, findings: list[Finding]):
     if "\r" in text:
         findings.append(finding(text.count("\n", 0, text.index("\r")) + 1, "line-endings-lf",
                                 "the file has CR or CRLF line endings; the contract is LF only"))
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text:
-        findings.append(finding(1, "header", "the file is empty: no header row"))
-        return None, findings
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # never empty: it held a CR
     if not text.endswith("\n"):
         findings.append(finding(text.count("\n") + 1, "final-newline",
                                 "the last line does not end with a newline: the file may be truncated"))
