@@ -90,6 +90,7 @@ MODULES: dict[str, list[str]] = {
                                        "tests/read/test_chain_installed.py"],
     f"{PKG}/build/generate/site/evidence.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
     f"{PKG}/build/generate/site/text.py": ["tests/write/test_site_markup.py", "tests/write/test_site_hostile.py"],
+    f"{PKG}/build/generate/site/blocks.py": ["tests/write/test_site_blocks.py", "tests/write/test_site_markup.py"],
     f"{PKG}/core/text_codes.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py",
                                   "tests/read/test_sqlite_export.py"],
     f"{PKG}/exports/file_export.py": ["tests/read/test_workbook_cells.py", "tests/read/test_file_export.py"],

@@ -178,3 +178,57 @@ def test_html_leaves_markup_as_it_is():
     from markupsafe import Markup
 
     assert blocks.html(Markup("<b>x</b>")) == "<b>x</b>"
+
+
+# --- the shared pieces, pinned to their exact text (the reference templates above call them too) ---------
+
+
+def test_span_url_links_the_evidence_viewer_from_each_depth():
+    assert blocks.span_url("src-1", 3, 9) == "../articles/src-1.html#span-3-9"
+    assert blocks.span_url("src-1", 3, 9, 0) == "articles/src-1.html#span-3-9"
+    assert blocks.span_url("src-1", 3, 9, 2) == "../../articles/src-1.html#span-3-9"
+
+
+@pytest.mark.parametrize("row,expected", [
+    ({}, []),
+    ({"date_basis": "explicit", "spoken_date_basis": "date_line", "signed_date_basis": "undated",
+      "confidence": "high", "translation_basis": "stated"}, []),
+    ({"date_basis": "inferred"}, ["date inferred"]),
+    ({"date_basis": "inferred_weekday"}, ["date inferred (inferred_weekday)"]),
+    ({"spoken_date_basis": "inferred", "published_date_basis": "period_bounds"},
+     ["spoken date inferred", "published date inferred (period_bounds)"]),
+    ({"signed_date_basis": ""}, []),
+    ({"confidence": "medium"}, ["confidence: medium"]),
+    ({"confidence": None}, []),
+    ({"translation_basis": "inferred_from_speaker"}, ["language inferred from the speaker"]),
+    ({"date_basis": "inferred", "confidence": "low", "translation_basis": "inferred_from_speaker"},
+     ["date inferred", "confidence: low", "language inferred from the speaker"]),
+])
+def test_badges_say_each_inference_and_lowered_confidence_in_words(row, expected):
+    assert blocks.badges(row) == expected
+
+
+@pytest.mark.parametrize("value,expected", [(None, ""), (True, "true"), (False, "false"), (0, "0"), (5, "5"),
+                                            (dt.date(2025, 5, 8), "2025-05-08"), ("x", "x")])
+def test_plain_writes_dates_as_iso_and_booleans_in_lowercase(value, expected):
+    assert blocks._plain(value) == expected
+
+
+def test_participations_and_mentions_are_written_exactly():
+    pieces = _pieces()
+    assert str(pieces.participations([], "evt-1")) == "none recorded"
+    parts = [{"event_id": "evt-1", "participant_id": "p-1", "role": "host", **_span()},
+             {"event_id": "evt-1", "participant_id": "p-2", "role": "guest", **_span(confidence="low")}]
+    assert str(pieces.participations(parts, "evt-1")) == (
+        '<span id="r-evt-1-p-1-host"><a href="../participants/p-1.html">Xi &lt;Jinping&gt;</a> (host, '
+        '<a href="../articles/src-1.html#span-3-9" aria-label="evidence of Xi &lt;Jinping&gt; as host in evt-1">'
+        'evidence</a>)</span>; <span id="r-evt-1-p-2-guest"><a href="../participants/p-2.html">'
+        'O&#39;Brien &#34;Jr&#34;</a> (guest, <a href="../articles/src-1.html#span-3-9" aria-label="evidence of '
+        'O&#39;Brien &#34;Jr&#34; as guest in evt-1">evidence</a> <span class="flag">(confidence: low)</span>)</span>')
+    held = {"event_id": "evt-1", "mention_id": "men-1", "reported_status": "held", "is_primary": True, **_span()}
+    quiet = {**held, "mention_id": "men-2", "reported_status": None, "is_primary": False}
+    assert str(pieces.mentions([held, quiet])) == (
+        '<li id="r-men-1">men-1 in <a href="../articles/src-1.html#span-3-9">src-1: <q>said &lt;b&gt;&#34;x&#34; '
+        '&amp; &#39;y&#39;&lt;/b&gt;</q></a> (reports it held), primary</li>\n'
+        '<li id="r-men-2">men-2 in <a href="../articles/src-1.html#span-3-9">src-1: <q>said &lt;b&gt;&#34;x&#34; '
+        '&amp; &#39;y&#39;&lt;/b&gt;</q></a></li>\n')
