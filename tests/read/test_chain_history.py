@@ -44,12 +44,12 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from entry_points import outcome
 from package_edits import copy_readable_package
 
 import china_russia_diplomacy as crd
-from china_russia_diplomacy import cli
 from china_russia_diplomacy.build.generate.history import make_patch
-from china_russia_diplomacy.core.registry import Registry, VersionError, read_registry, write_registry
+from china_russia_diplomacy.core.registry import Registry, read_registry, write_registry
 from china_russia_diplomacy.read import history
 
 REPO = Path(__file__).resolve().parents[2]
@@ -290,28 +290,12 @@ ENTRY_POINTS = ["load", "load_all", "cite", "fetch", "cli cite", "cli fetch", "c
 
 def _use(entry: str, home: Path, capsys) -> str | None:
     """Read VERSION through ``entry``: None when it succeeds, else its refusal (a VersionError, or one CLI
-    ``error:`` line and exit code 1)."""
-    if entry.startswith("cli "):
-        nogit = home.parent / "not-a-repository"
-        nogit.mkdir(exist_ok=True)
-        argv = {"cli cite": ["cite", "--version", VERSION], "cli fetch": ["fetch", VERSION],
-                "cli check-version": ["check-version", VERSION, str(home), "--repo", str(nogit)]}[entry]
-        capsys.readouterr()
-        code = cli.main(argv)
-        err = capsys.readouterr().err
-        if code == 0:
-            return None
-        assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, (code, err)
-        return err.removeprefix("error: ").rstrip("\n")
-    call = {"load": lambda: crd.load("events", version=VERSION),
-            "load_all": lambda: crd.load_all(version=VERSION),
-            "cite": lambda: crd.cite("apa", version=VERSION),
-            "fetch": lambda: crd.fetch(VERSION)}[entry]
-    try:
-        call()
-    except VersionError as exc:
-        return str(exc)
-    return None
+    ``error:`` line and exit code 1); ``check-version`` runs outside any git repository."""
+    nogit = home.parent / "not-a-repository"
+    nogit.mkdir(exist_ok=True)
+    argv = {"cli cite": ["cite", "--version", VERSION], "cli fetch": ["fetch", VERSION],
+            "cli check-version": ["check-version", VERSION, str(home), "--repo", str(nogit)]}.get(entry, [])
+    return outcome(entry, VERSION, capsys, argv)
 
 
 def _download_refusal(cache: Path) -> str:

@@ -26,11 +26,11 @@ from typing import Callable
 
 import pytest
 from conftest import copy_package
+from entry_points import outcome
 
 import china_russia_diplomacy as crd
-from china_russia_diplomacy import cli
 from china_russia_diplomacy.core.citation import cff_text, registered_record
-from china_russia_diplomacy.core.registry import Registry, VersionError, read_registry, release_from_archive, write_registry
+from china_russia_diplomacy.core.registry import Registry, read_registry, release_from_archive, write_registry
 
 VERSION = "9.9.9"  # registered only in this file's own releases.json
 DATE = "2026-12-01"
@@ -114,24 +114,8 @@ ENTRY_POINTS = ["load", "load_all", "cite", "fetch", "cli cite", "cli fetch"]
 def _use(entry: str, capsys) -> str | None:
     """Read VERSION through ``entry``: None when it succeeds, else its refusal (a VersionError, or one
     CLI ``error:`` line and exit code 1)."""
-    if entry.startswith("cli "):
-        argv = ["cite", "--version", VERSION] if entry == "cli cite" else ["fetch", VERSION]
-        capsys.readouterr()
-        code = cli.main(argv)
-        err = capsys.readouterr().err
-        if code == 0:
-            return None
-        assert code == 1 and err.startswith("error: ") and err.count("\n") == 1, (code, err)
-        return err.removeprefix("error: ").rstrip("\n")
-    call = {"load": lambda: crd.load("events", version=VERSION),
-            "load_all": lambda: crd.load_all(version=VERSION),
-            "cite": lambda: crd.cite("apa", version=VERSION),
-            "fetch": lambda: crd.fetch(VERSION)}[entry]
-    try:
-        call()
-    except VersionError as exc:
-        return str(exc)
-    return None
+    argv = ["cite", "--version", VERSION] if entry == "cli cite" else ["fetch", VERSION]
+    return outcome(entry, VERSION, capsys, argv)
 
 
 @pytest.fixture(params=ENTRY_POINTS)

@@ -43,7 +43,7 @@ from typing import Any, Callable, Iterator
 from ....core.citation import apa_text, bibtex_text, package_citation
 from ....core.registry import Registry, read_registry, version_key
 from . import apart, changes, download, evidence, search, text
-from .blocks import Pieces, anchor as _anchor, badges as _badges, span_url as _span_url
+from .blocks import Pieces, _plain, anchor as _anchor, badges as _badges, span_url as _span_url
 
 
 ROWS_PER_PAGE = 200  # an events page of 200 (with their mentions and participants) is about 0.5 MB
@@ -66,16 +66,6 @@ def _environment():
 
 def _static(name: str) -> bytes:
     return (Path(__file__).parent / "static" / name).read_bytes()
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
 
 
 SLICE_ROWS = 1000  # values of a column read at a time while looking for its examples
