@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+from record_entries import Entry as _Entry, Hash as _Hash
 from package_edits import copy_readable_package
 
 import china_russia_diplomacy as crd
@@ -67,22 +68,6 @@ def installed(template, tmp_path, monkeypatch) -> Path:
 
 
 # --- 1. what the installed copy holds: verify() and check() ------------------------------------------------
-
-
-@dataclass
-class _Hash:
-    mode: str
-    value: str
-
-
-@dataclass
-class _Entry:
-    path: str
-    hash: _Hash | None
-    size: int | None
-
-    def __str__(self) -> str:
-        return self.path
 
 
 @pytest.fixture()

@@ -6,29 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from record_entries import Entry as _Entry, Hash as _Hash
 
 from china_russia_diplomacy.read import installed_files
 from china_russia_diplomacy.read.installed_files import record_problems
-
-
-@dataclass
-class _Hash:
-    mode: str
-    value: str
-
-
-@dataclass
-class _Entry:
-    path: str
-    hash: _Hash | None
-    size: int | None
-
-    def __str__(self) -> str:
-        return self.path
 
 
 def _digest(data: bytes) -> str:
